@@ -395,6 +395,8 @@ def adata_fingerprint(adata:ad.AnnData)->dict:
                 genes=fingerprint(list(map(str, adata.var_names))), sum=round(float(c.sum()), 2))
 
 # %% ../nbs/05_training.ipynb #9e64c16b
+_NOT_IN_KEY = ('progress', 'device', 'amp', 'fused')  # how a model is trained, not what it is
+
 def run_grid(train:ad.AnnData,     # training cells
              valid:ad.AnnData,     # validation cells (the course's 'test' file)
              out:str|Path,         # grid folder: one subfolder per model, plus grid.csv
@@ -411,7 +413,7 @@ def run_grid(train:ad.AnnData,     # training cells
     rows = []
     for arch in archs:
         for ds in datasets:
-            key = fingerprint(arch, ds, likelihood, kwargs, data_id)
+            key = fingerprint(arch, ds, likelihood, {k: v for k, v in kwargs.items() if k not in _NOT_IN_KEY}, data_id)
             d = Path(out)/f'{arch}_{ds}_{likelihood}'; sf = d/'summary.json'
             if sf.exists() and json.loads(sf.read_text()).get('key') == key: s = json.loads(sf.read_text()); state = 'cached'
             else:
@@ -422,8 +424,8 @@ def run_grid(train:ad.AnnData,     # training cells
                 state = 'trained'
             rows.append(dict(arch=arch, dataset=ds, likelihood=likelihood, **{k: s['final'].get(k) for k in ('train_loss', 'train_recon', 'train_kl', 'valid_loss', 'valid_recon', 'valid_kl')}, seconds=s['seconds']))
             if verbose: print(f"{state:8s} {arch:>16s} {ds:>10s}: validation loss {s['final'].get('valid_loss'):.2f}", flush=True)
-    res = pd.DataFrame(rows)
-    with atomic_path(Path(out)/'grid.csv') as tmp: res.to_csv(tmp, index=False)
+            res = pd.DataFrame(rows)
+            with atomic_path(Path(out)/'grid.csv') as tmp: res.to_csv(tmp, index=False)  # after every model: a partial grid is usable
     return res
 
 # %% ../nbs/05_training.ipynb #f378b385
