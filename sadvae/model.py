@@ -7,7 +7,7 @@ __all__ = ['ARCHS', 'LIKELIHOODS', 'COUNT_LIKELIHOODS', 'LOGVAR_RANGE', 'MODEL_F
            'WEIGHTS_FILE', 'parse_arch', 'arch_name', 'VAEConfig', 'fc_block', 'mlp', 'check_input', 'VAELoss', 'VAE',
            'n_params', 'count_parameters', 'class_path', 'import_class', 'read_model_meta', 'save_model', 'load_model']
 
-# %% ../nbs/04_model.ipynb #7d538b36
+# %% ../nbs/04_model.ipynb #bbfe32d7
 import importlib, inspect, json, os, shutil, tempfile, uuid
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -19,9 +19,9 @@ from torch import nn, Tensor
 from torch.distributions import Normal, NegativeBinomial
 from safetensors import SafetensorError
 from safetensors.torch import save_file, load_file
-from .elbo import kl_normal, reparameterize, sse, log_gaussian, log_poisson, log_nb, log_zinb, iwae_bound
+from .elbo import kl_normal, reparameterize, sse, log_gaussian, log_poisson, log_nb, log_nb_sum, log_zinb, iwae_bound
 
-# %% ../nbs/04_model.ipynb #ec39a809
+# %% ../nbs/04_model.ipynb #e35977ca
 def parse_arch(name:str, # hidden sizes then latent size, e.g. "1024-512-256-32"
               )->dict:   # {"hidden": [...], "latent": int}
     "Parse an architecture name into hidden layer sizes and latent dimension."
@@ -39,7 +39,7 @@ def arch_name(hidden:list, # hidden layer sizes
 
 ARCHS = {n: parse_arch(n) for n in ("1024-512-256-32", "1024-512-256-64", "256-128-128", "256-32")}
 
-# %% ../nbs/04_model.ipynb #1de9481c
+# %% ../nbs/04_model.ipynb #ebc2874d
 LIKELIHOODS = ("mse", "gaussian", "poisson", "nb", "zinb")
 COUNT_LIKELIHOODS = ("poisson", "nb", "zinb")
 
@@ -67,7 +67,7 @@ class VAEConfig:
     @property
     def counts(self)->bool: return self.likelihood in COUNT_LIKELIHOODS
 
-# %% ../nbs/04_model.ipynb #6b71ad24
+# %% ../nbs/04_model.ipynb #51e89ada
 def fc_block(n_in:int,         # input width
              n_out:int,        # output width
              dropout:float=0., # dropout probability after the ReLU
@@ -82,7 +82,7 @@ def mlp(sizes:list,       # widths, input first
     "A stack of `fc_block`s through the given widths."
     return nn.Sequential(*[fc_block(a, b, dropout) for a, b in zip(sizes, sizes[1:])])
 
-# %% ../nbs/04_model.ipynb #25b1fd65
+# %% ../nbs/04_model.ipynb #98ea968b
 def check_input(x:Tensor,             # a batch, (cells, genes)
                 config:VAEConfig,     # the model's configuration
                 batch:Tensor|None=None, # integer batch codes, (cells,), or None
@@ -104,7 +104,7 @@ def check_input(x:Tensor,             # a batch, (cells, genes)
         if batch.shape != x.shape[:1] or batch.dtype.is_floating_point or batch.min() < 0 or batch.max() >= config.n_batches:
             raise ValueError(f"batch must be integer codes in [0, {config.n_batches}), one per cell")
 
-# %% ../nbs/04_model.ipynb #4b1b5c1b
+# %% ../nbs/04_model.ipynb #29692ae1
 LOGVAR_RANGE = (-20., 20.)
 
 class VAELoss(NamedTuple):
@@ -151,7 +151,7 @@ class VAE(nn.Module):
         "Build from an architecture name such as '256-32'."
         return cls(n_genes=n_genes, likelihood=likelihood, **parse_arch(name), **kwargs)
 
-# %% ../nbs/04_model.ipynb #f05588d7
+# %% ../nbs/04_model.ipynb #505c267e
 def patch(f):
     "Add `f` as a method of the class annotated on its first argument, like fastcore's `@patch`."
     cls = next(iter(inspect.signature(f).parameters.values())).annotation
@@ -159,7 +159,7 @@ def patch(f):
     setattr(cls, f.__name__, f)
     return f
 
-# %% ../nbs/04_model.ipynb #5e870cac
+# %% ../nbs/04_model.ipynb #dcd78a39
 @patch
 def _onehot(self:VAE, batch:Tensor|None, like:Tensor)->Tensor|None:
     "One-hot batch codes in the dtype and device of `like`, or None when the model has no batch covariate."
@@ -186,7 +186,7 @@ def encode(self:VAE, x:Tensor,         # cells by genes, as for `posterior`
     "Embed cells as the posterior mean."
     return self.posterior(x, batch)[0]
 
-# %% ../nbs/04_model.ipynb #d23e917a
+# %% ../nbs/04_model.ipynb #efd9e206
 @patch
 def decode(self:VAE, z:Tensor,          # latent codes, (cells, latent)
            batch:Tensor|None=None,      # integer batch codes, (cells,)
@@ -205,7 +205,7 @@ def decode(self:VAE, z:Tensor,          # latent codes, (cells, latent)
     if cfg.likelihood == "zinb": px["pi_logits"] = self.dropout_head(h)
     return px
 
-# %% ../nbs/04_model.ipynb #be9eeaea
+# %% ../nbs/04_model.ipynb #455f832e
 @patch
 def recon_loss(self:VAE, x:Tensor, # the data the likelihood models, (cells, genes)
                px:dict,            # parameters from `decode`
@@ -215,7 +215,7 @@ def recon_loss(self:VAE, x:Tensor, # the data the likelihood models, (cells, gen
     if lik == "mse": return sse(x, px["mean"])
     if lik == "gaussian": ll = log_gaussian(x, px["mean"], px["logvar"])
     elif lik == "poisson": ll = log_poisson(x, px["mu"])
-    elif lik == "nb": ll = log_nb(x, px["mu"], px["theta"])
+    elif lik == "nb": return -log_nb_sum(x, px["mu"], px["theta"])  # zeros skip the log-gamma terms
     else: ll = log_zinb(x, px["mu"], px["theta"], px["pi_logits"])
     return -ll.sum(-1)
 
@@ -242,7 +242,7 @@ def loss(self:VAE, x:Tensor,           # standardised data, or raw counts for co
 
 VAE.forward = VAE.loss
 
-# %% ../nbs/04_model.ipynb #266e3a41
+# %% ../nbs/04_model.ipynb #e2710bd1
 @patch
 @torch.no_grad()
 def sample(self:VAE, n:int,               # number of cells to generate
@@ -279,7 +279,7 @@ def iwae_log_likelihood(self:VAE, x:Tensor, # cells by genes, as for `loss`
     log_px = self.log_px_z(rep(x), px).view(k, -1)
     return iwae_bound(log_px, Normal(0., 1.).log_prob(z).sum(-1), q.log_prob(z).sum(-1))
 
-# %% ../nbs/04_model.ipynb #f4770b03
+# %% ../nbs/04_model.ipynb #e9c29dcb
 def n_params(n_genes:int,            # genes
              hidden:list,            # hidden layer sizes
              latent:int,             # latent dimension
@@ -299,7 +299,7 @@ def count_parameters(model:nn.Module, # any module
     "Number of trainable parameters of a module."
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
-# %% ../nbs/04_model.ipynb #998cbc42
+# %% ../nbs/04_model.ipynb #2b25934e
 MODEL_FORMAT, MODEL_VERSION = "sadvae-model", 1
 CONFIG_FILE, WEIGHTS_FILE = "model.json", "model.safetensors"
 
@@ -317,7 +317,7 @@ def import_class(path:str, # "module:QualName", e.g. "sadvae.preprocess:Standard
     for part in qual.split("."): obj = getattr(obj, part)
     return obj
 
-# %% ../nbs/04_model.ipynb #33772350
+# %% ../nbs/04_model.ipynb #7c268047
 _FIX = "save one with sadvae.model.save_model(model, path)"
 
 def read_model_meta(path:str|Path, # a directory written by `save_model`
@@ -338,7 +338,7 @@ def read_model_meta(path:str|Path, # a directory written by `save_model`
     if not (path/WEIGHTS_FILE).is_file(): raise ValueError(f"{path} has {CONFIG_FILE} but no {WEIGHTS_FILE}; the save is incomplete, {_FIX}")
     return meta
 
-# %% ../nbs/04_model.ipynb #265989c4
+# %% ../nbs/04_model.ipynb #f3429990
 def save_model(model:VAE,              # the model to save
                path:str|Path,          # directory to write (created, or replaced if it holds a saved model)
                standardizer=None,      # object with state_dict()/from_state_dict(); default `model.standardizer`
@@ -370,7 +370,7 @@ def save_model(model:VAE,              # the model to save
         if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
     return path
 
-# %% ../nbs/04_model.ipynb #bd4f5873
+# %% ../nbs/04_model.ipynb #9271ffe1
 def load_model(path:str|Path,              # directory written by `save_model`
                map_location:str="cpu",     # device for the weights
                standardizer_cls:type|None=None, # class to rebuild the standardizer with, instead of the recorded one
