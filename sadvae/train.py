@@ -229,6 +229,7 @@ def _train_epoch(model, step_model, opt, data, cfg, epoch, gen, dev, rank, world
             out = step_model(x, b, kl_weight=w)
         loss = out.loss.float().mean()
         if not torch.isfinite(loss):
+            model.check_inputs = True
             raise TrainingError(f"non-finite loss at epoch {epoch+1}, step {step+1}: try a lower learning rate (--lr), gradient clipping (clip_grad=1.0), KL warm-up, or check the input for extreme values; the last good checkpoint is kept")
         opt.zero_grad(set_to_none=True); loss.backward()
         if cfg.clip_grad: nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_grad)
@@ -255,6 +256,7 @@ def fit(model:VAE,               # the model to train (changed in place)
     rank, world = _dist(); dev = pick_device(cfg.device)
     gen = seed_everything(cfg.seed)
     model.to(dev)
+    if len(train) < 2*world: raise CourseDataError(f"need at least {2*world} training cells (BatchNorm normalises over each minibatch), got {len(train)}")
     _check_data(model, train, valid); model.check_inputs = False
     run_id = fingerprint(asdict(model.config), {k: v for k, v in asdict(cfg).items() if k not in ('epochs', 'device', 'amp', 'fused')}, data_fingerprint(train), world)
     step_model = _wrap(model, dev, world)
