@@ -6,7 +6,9 @@ compute floor, on the default full-size data (72,208 x 5,000), 2 CPU threads, ba
   .venv/bin/python bench/train_speed.py --one fit 256-32 pearson   # one measurement, printed as JSON
 
 Every measurement runs in a fresh process, so its peak resident memory is its own.
-  fit   : `sadvae.train.fit` on `model_input(...)` (sparse storage, per-minibatch transform); the last epoch is timed
+  fit   : `sadvae.train.fit` on `model_input(...)` (sparse storage, per-minibatch transform, and the sparse first
+          layer where the input folds into it: processed, counts, nb); the last epoch is timed
+  dense : the same with `sparse=False` (every first layer a dense matrix product)
   ref   : the usual way of writing the write-up's loop: the whole dataset densified and standardised up front, a
           `TensorDataset` + `DataLoader(shuffle=True)`, plain Adam
   dataset 'nb': raw counts with the negative-binomial likelihood, to set beside scvi-tools' SCVI (fit only)
@@ -48,7 +50,7 @@ def load(dataset):
     tr, _ = load_course(default_data('full'))
     return tr
 
-def fit_run(arch, dataset, epochs):
+def fit_run(arch, dataset, epochs, sparse=None):
     import torch
     from sadvae.train import model_input, fit
     from sadvae.model import VAE
@@ -56,7 +58,7 @@ def fit_run(arch, dataset, epochs):
     lik = 'nb' if dataset == 'nb' else 'mse'   # 'nb': raw counts with the negative-binomial likelihood (scvi-tools' default)
     cells, _ = model_input(tr, 'counts' if lik == 'nb' else dataset, likelihood=lik); del tr
     m = VAE.from_arch(arch, n_genes=cells.n_genes, likelihood=lik)
-    h = fit(m, cells, epochs=epochs, batch_size=BATCH, progress=False)
+    h = fit(m, cells, epochs=epochs, batch_size=BATCH, progress=False, sparse=sparse)
     return float(h.seconds.iloc[-1]), len(cells)
 
 def ref_run(arch, dataset, epochs):
@@ -84,6 +86,7 @@ def one(kind, arch, dataset, epochs):
     t0 = time.perf_counter()
     if kind == 'floor': secs, n = floor(arch, 72_208, 5_000, epochs), 72_208
     elif kind == 'fit': secs, n = fit_run(arch, dataset, epochs)
+    elif kind == 'dense': secs, n = fit_run(arch, dataset, epochs, sparse=False)
     else: secs, n = ref_run(arch, dataset, epochs)
     print(json.dumps(dict(kind=kind, arch=arch, dataset=dataset, sec_per_epoch=secs, cells_per_s=n/secs,
                           peak_gb=peak_gb(), wall=time.perf_counter()-t0)))
@@ -93,7 +96,7 @@ def main():
     p.add_argument('--one', nargs=3, metavar=('KIND', 'ARCH', 'DATASET'))
     p.add_argument('--models', nargs='+', default=['256-32', '1024-512-256-32'])
     p.add_argument('--datasets', nargs='+', default=['processed', 'counts', 'pearson', 'nb'])
-    p.add_argument('--kinds', nargs='+', default=['floor', 'fit', 'ref'])
+    p.add_argument('--kinds', nargs='+', default=['floor', 'fit', 'dense', 'ref'])
     p.add_argument('--epochs', type=int, default=2, help='epochs per measurement; the last one is timed')
     a = p.parse_args()
     if a.one: return one(*a.one, a.epochs)
@@ -102,7 +105,7 @@ def main():
     rows = []
     for arch in a.models:
         for kind in a.kinds:
-            for ds in (['-'] if kind == 'floor' else [d for d in a.datasets if kind == 'fit' or d != 'nb']):
+            for ds in (['-'] if kind == 'floor' else [d for d in a.datasets if kind in ('fit', 'dense') or d != 'nb']):
                 r = subprocess.run([sys.executable, __file__, '--one', kind, arch, ds, '--epochs', str(a.epochs)],
                                    capture_output=True, text=True, env=os.environ | dict(OMP_NUM_THREADS=str(THREADS)))
                 if r.returncode: print(r.stderr[-3000:]); continue

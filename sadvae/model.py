@@ -5,9 +5,10 @@
 # %% auto #0
 __all__ = ['ARCHS', 'LIKELIHOODS', 'COUNT_LIKELIHOODS', 'LOGVAR_RANGE', 'MODEL_FORMAT', 'MODEL_VERSION', 'CONFIG_FILE',
            'WEIGHTS_FILE', 'parse_arch', 'arch_name', 'VAEConfig', 'fc_block', 'mlp', 'check_input', 'VAELoss', 'VAE',
-           'n_params', 'count_parameters', 'class_path', 'import_class', 'read_model_meta', 'save_model', 'load_model']
+           'SparseRows', 'csr_rows', 'n_params', 'count_parameters', 'class_path', 'import_class', 'read_model_meta',
+           'save_model', 'load_model']
 
-# %% ../nbs/04_model.ipynb #bbfe32d7
+# %% ../nbs/04_model.ipynb #2aeadb00
 import importlib, inspect, json, os, shutil, tempfile, uuid
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -21,7 +22,7 @@ from safetensors import SafetensorError
 from safetensors.torch import save_file, load_file
 from .elbo import kl_normal, reparameterize, sse, log_gaussian, log_poisson, log_nb, log_nb_sum, log_zinb, iwae_bound
 
-# %% ../nbs/04_model.ipynb #e35977ca
+# %% ../nbs/04_model.ipynb #1dd7bb55
 def parse_arch(name:str, # hidden sizes then latent size, e.g. "1024-512-256-32"
               )->dict:   # {"hidden": [...], "latent": int}
     "Parse an architecture name into hidden layer sizes and latent dimension."
@@ -39,7 +40,7 @@ def arch_name(hidden:list, # hidden layer sizes
 
 ARCHS = {n: parse_arch(n) for n in ("1024-512-256-32", "1024-512-256-64", "256-128-128", "256-32")}
 
-# %% ../nbs/04_model.ipynb #ebc2874d
+# %% ../nbs/04_model.ipynb #6cb27c07
 LIKELIHOODS = ("mse", "gaussian", "poisson", "nb", "zinb")
 COUNT_LIKELIHOODS = ("poisson", "nb", "zinb")
 
@@ -67,7 +68,7 @@ class VAEConfig:
     @property
     def counts(self)->bool: return self.likelihood in COUNT_LIKELIHOODS
 
-# %% ../nbs/04_model.ipynb #51e89ada
+# %% ../nbs/04_model.ipynb #cf29b656
 def fc_block(n_in:int,         # input width
              n_out:int,        # output width
              dropout:float=0., # dropout probability after the ReLU
@@ -82,7 +83,7 @@ def mlp(sizes:list,       # widths, input first
     "A stack of `fc_block`s through the given widths."
     return nn.Sequential(*[fc_block(a, b, dropout) for a, b in zip(sizes, sizes[1:])])
 
-# %% ../nbs/04_model.ipynb #98ea968b
+# %% ../nbs/04_model.ipynb #b604fe59
 def check_input(x:Tensor,             # a batch, (cells, genes)
                 config:VAEConfig,     # the model's configuration
                 batch:Tensor|None=None, # integer batch codes, (cells,), or None
@@ -104,7 +105,7 @@ def check_input(x:Tensor,             # a batch, (cells, genes)
         if batch.shape != x.shape[:1] or batch.dtype.is_floating_point or batch.min() < 0 or batch.max() >= config.n_batches:
             raise ValueError(f"batch must be integer codes in [0, {config.n_batches}), one per cell")
 
-# %% ../nbs/04_model.ipynb #29692ae1
+# %% ../nbs/04_model.ipynb #d267c3ca
 LOGVAR_RANGE = (-20., 20.)
 
 class VAELoss(NamedTuple):
@@ -126,6 +127,8 @@ class VAE(nn.Module):
         self.config = cfg = VAEConfig(n_genes, list(hidden), latent, likelihood, dropout, n_batches)
         self.check_inputs, self.standardizer = True, None
         self.encoder = mlp([n_genes + n_batches, *cfg.hidden], dropout)
+        lin = self.encoder[0][0]  # stored gene-major (its transpose is contiguous) for the sparse first layer
+        lin.weight = nn.Parameter(lin.weight.detach().t().contiguous().t())
         self.mean_head, self.logvar_head = nn.Linear(cfg.hidden[-1], latent), nn.Linear(cfg.hidden[-1], latent)
         self.decoder = mlp([latent + n_batches, *cfg.hidden[::-1]], dropout)
         self.out = nn.Linear(cfg.hidden[0], n_genes)
@@ -151,7 +154,7 @@ class VAE(nn.Module):
         "Build from an architecture name such as '256-32'."
         return cls(n_genes=n_genes, likelihood=likelihood, **parse_arch(name), **kwargs)
 
-# %% ../nbs/04_model.ipynb #505c267e
+# %% ../nbs/04_model.ipynb #fbf544f6
 def patch(f):
     "Add `f` as a method of the class annotated on its first argument, like fastcore's `@patch`."
     cls = next(iter(inspect.signature(f).parameters.values())).annotation
@@ -159,7 +162,7 @@ def patch(f):
     setattr(cls, f.__name__, f)
     return f
 
-# %% ../nbs/04_model.ipynb #dcd78a39
+# %% ../nbs/04_model.ipynb #7e8ea502
 @patch
 def _onehot(self:VAE, batch:Tensor|None, like:Tensor)->Tensor|None:
     "One-hot batch codes in the dtype and device of `like`, or None when the model has no batch covariate."
@@ -170,13 +173,65 @@ def _onehot(self:VAE, batch:Tensor|None, like:Tensor)->Tensor|None:
 
 def _cat(t:Tensor, oh:Tensor|None)->Tensor: return t if oh is None else torch.cat([t, oh], -1)
 
+# %% ../nbs/04_model.ipynb #d5011c78
+class SparseRows(NamedTuple):
+    "A minibatch in CSR form for the encoder's first layer: `values` at `indices`, minus `shift` everywhere."
+    indices:Tensor          # gene of every stored value, int64
+    offsets:Tensor          # where each cell starts in `indices`, int64, (cells,)
+    values:Tensor           # the stored values (divided by their gene's scale when standardising), float32
+    shift:Tensor|None=None  # per-gene mean / scale, subtracted from every entry; None when there is none
+
+def csr_rows(m,                                 # scipy CSR rows (cells x genes)
+             inv_scale:np.ndarray|None=None,    # 1 / gene scale, or None
+             shift:np.ndarray|None=None,        # gene mean / scale, or None
+             device:str|torch.device="cpu",     # where the tensors go
+            )->SparseRows:
+    "`SparseRows` of a CSR matrix, with a standardisation folded in."
+    v = m.data.astype(np.float32, copy=False)
+    if inv_scale is not None: v = v * inv_scale[m.indices]
+    t = lambda a, dt: torch.from_numpy(np.ascontiguousarray(a, dtype=dt)).to(device)
+    return SparseRows(t(m.indices, np.int64), t(m.indptr[:-1], np.int64), t(v, np.float32),
+                      None if shift is None else t(shift, np.float32))
+
+# %% ../nbs/04_model.ipynb #775ce311
+class _SparseLinear(torch.autograd.Function):
+    "Linear layer on `SparseRows`; the weight gradient comes from the dense minibatch `dense`."
+    @staticmethod
+    @torch.amp.custom_fwd(device_type="cuda", cast_inputs=torch.float32)
+    def forward(ctx, wt, bias, indices, offsets, values, shift, dense):
+        ctx.save_for_backward(dense)
+        out = F.embedding_bag(indices, wt, offsets, mode="sum", per_sample_weights=values)
+        return out + (bias if shift is None else bias - shift @ wt)
+
+    @staticmethod
+    @torch.amp.custom_bwd(device_type="cuda")
+    def backward(ctx, grad):
+        dense, = ctx.saved_tensors
+        return dense.t() @ grad, grad.sum(0), None, None, None, None, None
+
+@patch
+def _first_layer(self:VAE, h:Tensor,            # the encoder's dense input (log1p counts for count likelihoods)
+                 batch:Tensor|None,             # integer batch codes
+                 sparse:SparseRows|None=None,   # the same cells in CSR form, or None for the dense product
+                )->Tensor:
+    "Output of the encoder's first Linear layer, from the dense input or from its CSR form."
+    lin, oh = self.input_layer, self._onehot(batch, h)
+    if sparse is None: return lin(_cat(h, oh))
+    if self.config.counts and sparse.shift is not None: raise ValueError("count likelihoods take raw counts: SparseRows must have no shift")
+    vals = torch.log1p(sparse.values) if self.config.counts else sparse.values
+    wt, g = lin.weight.t(), h.shape[-1]
+    out = _SparseLinear.apply(wt[:g], lin.bias, sparse.indices, sparse.offsets, vals, sparse.shift, h)
+    return out if oh is None else out + oh @ wt[g:]
+
+# %% ../nbs/04_model.ipynb #ed61ed1e
 @patch
 def posterior(self:VAE, x:Tensor,        # cells by genes: standardised data, or raw counts for count likelihoods
               batch:Tensor|None=None,    # integer batch codes, (cells,)
+              sparse:SparseRows|None=None, # the same cells in CSR form, for the sparse first layer (above)
              )->tuple:                   # (mean, logvar), each (cells, latent)
     "Mean and log-variance of q(z | x)."
     h = torch.log1p(x) if self.config.counts else x
-    h = self.encoder(_cat(h, self._onehot(batch, h)))
+    h = self.encoder[1:](self.encoder[0][1:](self._first_layer(h, batch, sparse)))
     return self.mean_head(h), self.logvar_head(h).clamp(*LOGVAR_RANGE)
 
 @patch
@@ -186,7 +241,7 @@ def encode(self:VAE, x:Tensor,         # cells by genes, as for `posterior`
     "Embed cells as the posterior mean."
     return self.posterior(x, batch)[0]
 
-# %% ../nbs/04_model.ipynb #efd9e206
+# %% ../nbs/04_model.ipynb #25d5b5ac
 @patch
 def decode(self:VAE, z:Tensor,          # latent codes, (cells, latent)
            batch:Tensor|None=None,      # integer batch codes, (cells,)
@@ -205,7 +260,7 @@ def decode(self:VAE, z:Tensor,          # latent codes, (cells, latent)
     if cfg.likelihood == "zinb": px["pi_logits"] = self.dropout_head(h)
     return px
 
-# %% ../nbs/04_model.ipynb #455f832e
+# %% ../nbs/04_model.ipynb #86abf5f7
 @patch
 def recon_loss(self:VAE, x:Tensor, # the data the likelihood models, (cells, genes)
                px:dict,            # parameters from `decode`
@@ -231,10 +286,11 @@ def log_px_z(self:VAE, x:Tensor, # the data the likelihood models, (cells, genes
 def loss(self:VAE, x:Tensor,           # standardised data, or raw counts for count likelihoods, (cells, genes)
          batch:Tensor|None=None,       # integer batch codes, (cells,)
          kl_weight:float=1.,           # weight of the KL term (1 gives the ELBO)
+         sparse:SparseRows|None=None,  # the same cells in CSR form, for the sparse first layer
         )->VAELoss:                    # per-cell recon, kl and loss, each (cells,)
     "Per-cell reconstruction, KL and total loss, from one reparameterised draw of z."
     if self.check_inputs: check_input(x, self.config, batch)
-    mean, logvar = self.posterior(x, batch)
+    mean, logvar = self.posterior(x, batch, sparse)
     z = reparameterize(mean, logvar)
     px = self.decode(z, batch, x.sum(-1) if self.config.counts else None)
     recon, kl = self.recon_loss(x, px), kl_normal(mean, logvar)
@@ -242,7 +298,7 @@ def loss(self:VAE, x:Tensor,           # standardised data, or raw counts for co
 
 VAE.forward = VAE.loss
 
-# %% ../nbs/04_model.ipynb #e2710bd1
+# %% ../nbs/04_model.ipynb #c377a84a
 @patch
 @torch.no_grad()
 def sample(self:VAE, n:int,               # number of cells to generate
@@ -279,7 +335,7 @@ def iwae_log_likelihood(self:VAE, x:Tensor, # cells by genes, as for `loss`
     log_px = self.log_px_z(rep(x), px).view(k, -1)
     return iwae_bound(log_px, Normal(0., 1.).log_prob(z).sum(-1), q.log_prob(z).sum(-1))
 
-# %% ../nbs/04_model.ipynb #e9c29dcb
+# %% ../nbs/04_model.ipynb #f0240ba8
 def n_params(n_genes:int,            # genes
              hidden:list,            # hidden layer sizes
              latent:int,             # latent dimension
@@ -299,7 +355,7 @@ def count_parameters(model:nn.Module, # any module
     "Number of trainable parameters of a module."
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
-# %% ../nbs/04_model.ipynb #2b25934e
+# %% ../nbs/04_model.ipynb #c2ba00c5
 MODEL_FORMAT, MODEL_VERSION = "sadvae-model", 1
 CONFIG_FILE, WEIGHTS_FILE = "model.json", "model.safetensors"
 
@@ -317,7 +373,7 @@ def import_class(path:str, # "module:QualName", e.g. "sadvae.preprocess:Standard
     for part in qual.split("."): obj = getattr(obj, part)
     return obj
 
-# %% ../nbs/04_model.ipynb #7c268047
+# %% ../nbs/04_model.ipynb #57ca26ee
 _FIX = "save one with sadvae.model.save_model(model, path)"
 
 def read_model_meta(path:str|Path, # a directory written by `save_model`
@@ -338,7 +394,7 @@ def read_model_meta(path:str|Path, # a directory written by `save_model`
     if not (path/WEIGHTS_FILE).is_file(): raise ValueError(f"{path} has {CONFIG_FILE} but no {WEIGHTS_FILE}; the save is incomplete, {_FIX}")
     return meta
 
-# %% ../nbs/04_model.ipynb #f3429990
+# %% ../nbs/04_model.ipynb #5b550254
 def save_model(model:VAE,              # the model to save
                path:str|Path,          # directory to write (created, or replaced if it holds a saved model)
                standardizer=None,      # object with state_dict()/from_state_dict(); default `model.standardizer`
@@ -370,7 +426,7 @@ def save_model(model:VAE,              # the model to save
         if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
     return path
 
-# %% ../nbs/04_model.ipynb #9271ffe1
+# %% ../nbs/04_model.ipynb #23db5d88
 def load_model(path:str|Path,              # directory written by `save_model`
                map_location:str="cpu",     # device for the weights
                standardizer_cls:type|None=None, # class to rebuild the standardizer with, instead of the recorded one
