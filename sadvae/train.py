@@ -187,6 +187,8 @@ class FitConfig:
     fused:bool=True         # fused Adam where torch supports it
     sparse:bool|None=None   # sparse first layer; None: on CPU, for sparse data it folds into (under 25% nonzero)
 
+_NOT_IN_KEY = ('progress', 'device', 'amp', 'fused', 'sparse')  # how a model is trained, not what it is: kept out of run and grid keys
+
 def fingerprint(*parts)->str:
     "A short stable hash of JSON-able parts."
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
@@ -286,7 +288,7 @@ def fit(model:VAE,               # the model to train (changed in place)
     model.to(dev)
     if len(train) < 2*world: raise CourseDataError(f"need at least {2*world} training cells (BatchNorm normalises over each minibatch), got {len(train)}")
     _check_data(model, train, valid); model.check_inputs = False
-    run_id = fingerprint(asdict(model.config), {k: v for k, v in asdict(cfg).items() if k not in ('epochs', 'device', 'amp', 'fused', 'sparse')}, data_fingerprint(train), world)
+    run_id = fingerprint(asdict(model.config), {k: v for k, v in asdict(cfg).items() if k not in _NOT_IN_KEY + ('epochs',)}, data_fingerprint(train), world)
     step_model = _wrap(model, dev, world)
     opt = _optimizer(model, cfg, dev); sched = _scheduler(opt, cfg); sparse = _use_sparse(cfg, train, dev)
     history, best, bad, start = [], (math.inf, None), 0, 0
@@ -425,8 +427,6 @@ def adata_fingerprint(adata:ad.AnnData)->dict:
                 genes=fingerprint(list(map(str, adata.var_names))), sum=round(float(c.sum()), 2))
 
 # %% ../nbs/05_training.ipynb #10f6b2c1
-_NOT_IN_KEY = ('progress', 'device', 'amp', 'fused', 'sparse')  # how a model is trained, not what it is
-
 def run_grid(train:ad.AnnData,     # training cells
              valid:ad.AnnData,     # validation cells (the course's 'test' file)
              out:str|Path,         # grid folder: one subfolder per model, plus grid.csv
