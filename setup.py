@@ -18,6 +18,7 @@ min_python = cfg['min_python']
 
 requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
+eval_requirements = cfg.get('eval_requirements', '').split()  # comparison tools: scVI and the scIB metrics
 
 setuptools.setup(
     name=cfg['lib_name'],
@@ -40,7 +41,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'dev': dev_requirements, 'eval': eval_requirements},
     python_requires='>=' + min_python,
     zip_safe=False,
     entry_points={

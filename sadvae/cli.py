@@ -74,6 +74,19 @@ def _run(a):
     _, h = train_vae(tr, te, arch='256-32', dataset='pearson', out=a.out, epochs=a.epochs, seed=0, device=a.device, progress=False if a.quiet else None, embed_key=None)
     print(h[['epoch', 'train_loss', 'valid_loss', 'valid_recon', 'valid_kl', 'seconds']].round(2).to_string(index=False))
 
+# %% ../nbs/07_cli.ipynb #837417aa
+def _evaluate(a):
+    from sadvae.data import load_course
+    from sadvae.evaluate import read_grid, loss_table, chosen_model, run_extras, write_results
+    tr, te = load_course(_data_dir(a)); grid = read_grid(a.grid)
+    if len(grid) < 12 or not grid.latent.all():
+        from sadvae.data import CourseDataError
+        raise CourseDataError(f"{a.grid} holds {int(grid.latent.sum()) if len(grid) else 0} of the 12 grid models with latents; finish it first: sadvae grid --out {a.grid} --scale {a.scale}")
+    chosen = chosen_model(loss_table(grid)); print(f"chosen model (lowest mean loss): {chosen[0]} on {chosen[1]}", flush=True)
+    ex = run_extras(tr, te, a.models, chosen, epochs=a.epochs, train_missing=a.train, device=a.device, progress=False if a.quiet else None)
+    if (ex.state == 'missing').any(): print(f"not trained yet (add --train): {', '.join(ex.index[ex.state == 'missing'])}")
+    for name, path in write_results(a.grid, a.models, te, a.out, figures=not a.no_figures).items(): print(f"wrote {path}")
+
 # %% ../nbs/07_cli.ipynb #4e190395
 def parser()->argparse.ArgumentParser:
     "The `sadvae` argument parser, with every subcommand."
@@ -106,6 +119,13 @@ def parser()->argparse.ArgumentParser:
     g.add_argument('--out', required=True, help='grid folder'); g.add_argument('--likelihood', default='mse', help='p(x|z) of every model')
     g.add_argument('--epochs', type=int, default=None, help='epochs per model (default: 30 at full scale, 2 at small)')
     g.add_argument('--seed', type=int, default=0); g.set_defaults(fn=_grid)
+    e = sub.add_parser('evaluate', help="rebuild the results chapter's tables and figures from a grid folder", formatter_class=fmt); common(e)
+    e.add_argument('--grid', default='results/grid', help='grid folder (from sadvae grid)')
+    e.add_argument('--models', default='results/models', help='folder of the further models and baselines')
+    e.add_argument('--out', default='results', help='where the tables (CSV) and figures/ (PNG) go')
+    e.add_argument('--train', action='store_true', help='train the further models and baselines that are missing (cached)')
+    e.add_argument('--epochs', type=int, default=30, help='epochs of the further models')
+    e.add_argument('--no-figures', action='store_true', help='tables only (the t-SNE maps take minutes at full scale)'); e.set_defaults(fn=_evaluate)
     data = sub.add_parser('data', help='simulate, convert and check course-layout data', formatter_class=fmt)
     dsub = data.add_subparsers(dest='data_cmd', required=True, metavar='ACTION')
     s = dsub.add_parser('simulate', help='write a simulated train/test pair', formatter_class=fmt)

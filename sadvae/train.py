@@ -16,10 +16,11 @@ from .model import VAE, save_model, load_model, csr_rows
 from .preprocess import ModelInput, Standardizer
 
 # %% auto #0
-__all__ = ['DATASETS', 'WRITEUP_LOSS', 'CellData', 'minibatch', 'rows', 'batch_codes', 'model_input', 'seed_everything',
-           'rng_state', 'set_rng_state', 'pick_device', 'evaluate', 'save_checkpoint', 'load_checkpoint', 'FitConfig',
-           'fingerprint', 'data_fingerprint', 'TrainingError', 'fit', 'plot_history', 'embed', 'train_vae',
-           'adata_fingerprint', 'run_grid']
+__all__ = ['DATASETS', 'EVAL_CELLS', 'WRITEUP_LOSS', 'CellData', 'minibatch', 'rows', 'batch_codes', 'model_input',
+           'seed_everything', 'rng_state', 'set_rng_state', 'pick_device', 'evaluate', 'save_checkpoint',
+           'load_checkpoint', 'FitConfig', 'fingerprint', 'data_fingerprint', 'TrainingError', 'fit', 'plot_history',
+           'embed', 'train_vae', 'eval_cells', 'code_version', 'save_latent', 'load_latent', 'adata_fingerprint',
+           'cached_model', 'run_grid']
 
 # %% ../nbs/05_training.ipynb #68d01a4f
 def _fold(tf)->tuple|None:
@@ -419,12 +420,70 @@ def train_vae(adata:ad.AnnData,      # training cells, course layout (counts in 
         with atomic_path(Path(out)/'summary.json') as tmp: tmp.write_text(json.dumps(summ, indent=1, default=str))
     return model, hist
 
+# %% ../nbs/05_training.ipynb #939ea8bb
+EVAL_CELLS = 20_000  # at most this many validation cells keep their latent means
+
+def eval_cells(n_obs:int,             # cells in the validation set
+               n:int=EVAL_CELLS,      # at most this many
+               seed:int=0,            # seed of the subsample
+              )->np.ndarray:          # sorted cell indices
+    "The fixed evaluation cells: all validation cells, or a seeded subsample of `n` of them."
+    if n_obs <= n: return np.arange(n_obs)
+    return np.sort(np.random.default_rng(seed).choice(n_obs, n, replace=False))
+
+def code_version()->dict:
+    "The package version and a hash of the model and loss code, recorded with every grid model."
+    import sadvae, sadvae.model, sadvae.elbo
+    src = ''.join(Path(m.__file__).read_text() for m in (sadvae.model, sadvae.elbo))
+    return dict(version=sadvae.__version__, code=hashlib.sha256(src.encode()).hexdigest()[:12])
+
+# %% ../nbs/05_training.ipynb #3b174100
+def save_latent(path:str|Path,  # an .npz file
+                z:np.ndarray,    # latent means, (cells, latent)
+                names,           # cell names, in the rows' order
+               ):
+    "Write latent means (float16) and their cell names atomically."
+    with atomic_path(path) as tmp:
+        with open(tmp, 'wb') as f: np.savez_compressed(f, z=np.asarray(z, np.float16), obs_names=np.asarray(names, dtype=str))
+
+def load_latent(path:str|Path)->pd.DataFrame:
+    "Latent means written by `save_latent`, one row per cell (float32), indexed by cell name."
+    with np.load(path) as f: return pd.DataFrame(f['z'].astype(np.float32), index=pd.Index(f['obs_names'], name='cell'))
+
 # %% ../nbs/05_training.ipynb #b5c7a14f
 def adata_fingerprint(adata:ad.AnnData)->dict:
     "Cheap identity of an AnnData: shape, first and last names, and the sum of its counts."
     c = adata.layers['counts'] if 'counts' in adata.layers else adata.X
     return dict(shape=list(adata.shape), cells=[str(adata.obs_names[0]), str(adata.obs_names[-1])],
                 genes=fingerprint(list(map(str, adata.var_names))), sum=round(float(c.sum()), 2))
+
+# %% ../nbs/05_training.ipynb #d1ff48b1
+def cached_model(train:ad.AnnData,       # training cells
+                 valid:ad.AnnData,       # validation cells, scored every epoch
+                 out:str|Path,           # the model's folder: model/, history.csv, summary.json, latent.npz
+                 arch:str='256-32',      # architecture name
+                 dataset:str='processed', # model input
+                 likelihood:str='mse',   # p(x|z)
+                 eval_data:ad.AnnData|None=None, # cells whose latent means are kept (default: `valid`)
+                 **kwargs,               # `train_vae` / `fit` options (batch_key, epochs, seed, ...)
+                )->tuple[dict, str]:     # the summary, and 'cached', 'embedded' or 'trained'
+    "Train a model once and keep its summary and the latent means of the evaluation cells; reuse it while nothing changed."
+    ev_ad = valid if eval_data is None else eval_data
+    ids = [adata_fingerprint(train), adata_fingerprint(valid)] + ([] if eval_data is None else [adata_fingerprint(eval_data)])
+    key = fingerprint(arch, dataset, likelihood, {k: v for k, v in kwargs.items() if k not in _NOT_IN_KEY}, fingerprint(*ids))
+    d = Path(out); sf, lf = d/'summary.json', d/'latent.npz'
+    s = json.loads(sf.read_text()) if sf.exists() else {}
+    if s.get('key') == key and lf.exists(): return s, 'cached'
+    if s.get('key') == key and (d/'model').exists(): state = 'embedded'  # weights kept from an earlier run
+    else:
+        if sf.exists(): sf.unlink()  # stale: other data or options
+        train_vae(train, valid, arch, dataset, likelihood, out=d, embed_key=None, **kwargs); state = 'trained'
+        s = json.loads(sf.read_text()) | dict(key=key, **code_version())
+    model = load_model(d/'model'); va = ev_ad[eval_cells(ev_ad.n_obs)].copy()
+    cells, _ = model_input(va, dataset, likelihood, s.get('batch_key'), dict(transform=model.standardizer, batch_categories=s.get('batch_categories')))
+    save_latent(lf, embed(model, cells), va.obs_names)
+    with atomic_path(sf) as tmp: tmp.write_text(json.dumps(s | dict(eval_cells=va.n_obs), indent=1, default=str))
+    return s, state
 
 # %% ../nbs/05_training.ipynb #10f6b2c1
 def run_grid(train:ad.AnnData,     # training cells
@@ -435,24 +494,17 @@ def run_grid(train:ad.AnnData,     # training cells
              likelihood:str='mse', # likelihood of every model
              verbose:bool=True,    # print one line per model
              **kwargs,             # `fit` options shared by all models (epochs, seed, ...)
-            )->pd.DataFrame:       # one row per model: validation and training loss terms
-    "Train (or reuse) every architecture x dataset model and tabulate their losses."
+            )->pd.DataFrame:       # one row per model: validation and training loss terms, code identity
+    "Train (or reuse) every architecture x dataset model, keep its latent means, and tabulate the losses."
     from sadvae.model import ARCHS
     archs, datasets = archs or list(ARCHS), datasets or list(DATASETS)
-    data_id = fingerprint(adata_fingerprint(train), adata_fingerprint(valid))
-    rows = []
+    rows, now = [], code_version()
     for arch in archs:
         for ds in datasets:
-            key = fingerprint(arch, ds, likelihood, {k: v for k, v in kwargs.items() if k not in _NOT_IN_KEY}, data_id)
-            d = Path(out)/f'{arch}_{ds}_{likelihood}'; sf = d/'summary.json'
-            if sf.exists() and json.loads(sf.read_text()).get('key') == key: s = json.loads(sf.read_text()); state = 'cached'
-            else:
-                if d.exists() and sf.exists(): sf.unlink()  # stale: other data or options
-                _, h = train_vae(train, valid, arch, ds, likelihood, out=d, embed_key=None, **kwargs)
-                s = json.loads(sf.read_text()) | dict(key=key)
-                with atomic_path(sf) as tmp: tmp.write_text(json.dumps(s, indent=1, default=str))
-                state = 'trained'
-            rows.append(dict(arch=arch, dataset=ds, likelihood=likelihood, **{k: s['final'].get(k) for k in ('train_loss', 'train_recon', 'train_kl', 'valid_loss', 'valid_recon', 'valid_kl')}, seconds=s['seconds']))
+            s, state = cached_model(train, valid, Path(out)/f'{arch}_{ds}_{likelihood}', arch, ds, likelihood, **kwargs)
+            if s.get('code') != now['code']: warnings.warn(f"{arch} on {ds} was trained by other model code ({s.get('version')}, {s.get('code')}); delete its folder to retrain it")
+            rows.append(dict(arch=arch, dataset=ds, likelihood=likelihood, **{k: s['final'].get(k) for k in ('train_loss', 'train_recon', 'train_kl', 'valid_loss', 'valid_recon', 'valid_kl')},
+                             seconds=s['seconds'], version=s.get('version'), code=s.get('code')))
             if verbose: print(f"{state:8s} {arch:>16s} {ds:>10s}: validation loss {s['final'].get('valid_loss'):.2f}", flush=True)
             res = pd.DataFrame(rows)
             with atomic_path(Path(out)/'grid.csv') as tmp: res.to_csv(tmp, index=False)  # after every model: a partial grid is usable
