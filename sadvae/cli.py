@@ -8,7 +8,7 @@ import sys, argparse
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['parser', 'main']
+__all__ = ['HelpFormatter', 'parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #8416a00f
 def _simulate(a):
@@ -101,10 +101,18 @@ def _site(a):
         else: pdf = render_pdf(a.out); print(f"wrote {pdf} ({pdf_pages(pdf)} pages)")
     print(f"open {Path(index).resolve()}")
 
+# %% ../nbs/09_cli.ipynb #ffa440f7
+class HelpFormatter(argparse.HelpFormatter):
+    "Help text that adds a default only where it tells something: not None or False, and not already in the text."
+    def _get_help_string(self, action):
+        h = action.help or ''
+        if action.required or action.default is None or action.default is False or action.default == argparse.SUPPRESS or 'default' in h: return h
+        return f'{h} (default: %(default)s)'.strip()
+
 # %% ../nbs/09_cli.ipynb #4e190395
 def parser()->argparse.ArgumentParser:
     "The `sadvae` argument parser, with every subcommand."
-    fmt = argparse.ArgumentDefaultsHelpFormatter
+    fmt = HelpFormatter
     p = argparse.ArgumentParser('sadvae', description='Variational autoencoders for single-cell RNA-seq counts (course layout).', formatter_class=fmt)
     from sadvae import __version__
     p.add_argument('--version', action='version', version=f'sadvae {__version__}')
@@ -112,11 +120,12 @@ def parser()->argparse.ArgumentParser:
     def common(q, train=True):
         q.add_argument('--data', help='a course folder (train.h5ad, test.h5ad); default: the built-in simulated data')
         q.add_argument('--scale', choices=['full', 'small'], default='full', help='size of the built-in data')
-        q.add_argument('--cache', help='cache folder for the built-in data (default: $SADVAE_CACHE or ~/.cache/sadvae)')
+        q.add_argument('--cache', help='cache folder for the built-in data (default: $SADVAE_CACHE, else ~/.cache/sadvae)')
         if train:
             q.add_argument('--device', default='auto', help="'auto', 'cpu', 'cuda' or 'mps'")
-            q.add_argument('--quiet', action='store_true', help='no progress bar (it shows only on a terminal anyway)')
-    r = sub.add_parser('run', help='run the study on the default data (made once, then cached)', formatter_class=fmt)
+            q.add_argument('--quiet', action='store_true', help='no progress output')
+    r = sub.add_parser('run', help='run the study on the default data (made once, then cached)', formatter_class=fmt,
+                       description="The study in one command: make the default data once (cached), summarise it, and train the write-up's chosen model ([256]/32 on Pearson residuals) into --out; a rerun reuses what is done.")
     common(r); r.add_argument('--out', default='runs/main', help='output folder of the trained model')
     r.add_argument('--epochs', type=int, default=30, help='training epochs (0: data summary only)'); r.set_defaults(fn=_run)
     t = sub.add_parser('train', help='train one VAE on a course pair', formatter_class=fmt); common(t)
@@ -124,15 +133,15 @@ def parser()->argparse.ArgumentParser:
     t.add_argument('--dataset', choices=['processed', 'counts', 'pearson'], default='processed', help='model input')
     t.add_argument('--likelihood', choices=['mse', 'gaussian', 'poisson', 'nb', 'zinb'], default='mse', help='p(x|z)')
     t.add_argument('--batch-key', default=None, help="obs column to condition on, e.g. batch or Site")
-    t.add_argument('--epochs', type=int, default=30); t.add_argument('--seed', type=int, default=0)
-    t.add_argument('--batch-size', type=int, default=128); t.add_argument('--lr', type=float, default=1e-3)
+    t.add_argument('--epochs', type=int, default=30, help='passes over the training cells'); t.add_argument('--seed', type=int, default=0, help='seed of the weights, shuffling and sampling')
+    t.add_argument('--batch-size', type=int, default=128, help='cells per step'); t.add_argument('--lr', type=float, default=1e-3, help='Adam learning rate')
     t.add_argument('--kl-warmup', type=int, default=0, help='epochs of linear KL warm-up')
-    t.add_argument('--patience', type=int, default=None, help='early stopping patience (epochs)')
+    t.add_argument('--patience', type=int, default=None, help='stop after this many epochs without a better validation loss (default: never)')
     t.add_argument('--out', required=True, help='output folder'); t.set_defaults(fn=_train)
     g = sub.add_parser('grid', help="train the write-up's 4 architectures x 3 datasets", formatter_class=fmt); common(g)
     g.add_argument('--out', required=True, help='grid folder'); g.add_argument('--likelihood', default='mse', help='p(x|z) of every model')
     g.add_argument('--epochs', type=int, default=None, help='epochs per model (default: 30 at full scale, 2 at small)')
-    g.add_argument('--seed', type=int, default=0); g.set_defaults(fn=_grid)
+    g.add_argument('--seed', type=int, default=0, help='seed of every model'); g.set_defaults(fn=_grid)
     e = sub.add_parser('evaluate', help="rebuild the results chapter's tables and figures from a grid folder", formatter_class=fmt); common(e)
     e.add_argument('--grid', default='results/grid', help='grid folder (from sadvae grid)')
     e.add_argument('--models', default='results/models', help='folder of the further models and baselines')
