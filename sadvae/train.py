@@ -18,9 +18,9 @@ from .preprocess import ModelInput, Standardizer
 # %% auto #0
 __all__ = ['DATASETS', 'EVAL_CELLS', 'WRITEUP_LOSS', 'CellData', 'minibatch', 'rows', 'batch_codes', 'model_input',
            'seed_everything', 'rng_state', 'set_rng_state', 'pick_device', 'evaluate', 'save_checkpoint',
-           'load_checkpoint', 'FitConfig', 'fingerprint', 'data_fingerprint', 'TrainingError', 'fit', 'plot_history',
-           'embed', 'train_vae', 'eval_cells', 'code_version', 'save_latent', 'load_latent', 'adata_fingerprint',
-           'cached_model', 'run_grid']
+           'load_checkpoint', 'FitConfig', 'fingerprint', 'data_fingerprint', 'TrainingError', 'Progress', 'fit',
+           'plot_history', 'embed', 'train_vae', 'eval_cells', 'code_version', 'save_latent', 'load_latent',
+           'adata_fingerprint', 'cached_model', 'run_grid']
 
 # %% ../nbs/05_training.ipynb #68d01a4f
 def _fold(tf)->tuple|None:
@@ -227,10 +227,27 @@ def _use_sparse(cfg, data, dev):
     return bool(cfg.sparse) if cfg.sparse is not None else (data.fold is not None and dev.type == 'cpu' and data.density < 0.25)
 
 # %% ../nbs/05_training.ipynb #a74211fb
-def _progress(total, enabled):
-    from tqdm.auto import tqdm
-    quiet = os.environ.get('IN_TEST') or os.environ.get('CI') or not sys.stderr.isatty()
-    return tqdm(total=total, unit='epoch', disable=bool(quiet) if enabled is None else not enabled, dynamic_ncols=True)
+class Progress:
+    "A run's progress: a bar moving every step on a terminal or in Jupyter, one line per epoch in logs, nothing in tests."
+    def __init__(self, epochs:int, steps:int, start:int=0, # epochs, steps per epoch, epochs already done
+                 enabled:bool|None=None): # None: by where the output goes; False: silent; True: a bar
+        self.epochs, interactive = epochs, (sys.stderr.isatty() and not os.environ.get('CI')) or 'ipykernel' in sys.modules
+        self.mode = 'off' if enabled is False or (enabled is None and os.environ.get('IN_TEST')) else 'bar' if enabled or interactive else 'lines'
+        if self.mode == 'bar':
+            from tqdm.auto import tqdm
+            self.bar = tqdm(total=epochs*steps, initial=start*steps, unit='step', dynamic_ncols=True)
+        if start and self.mode != 'off': self.say(f"resuming at epoch {start+1} of {epochs} from the checkpoint")
+    def say(self, msg): print(msg, file=sys.stderr, flush=True)
+    def step(self):
+        if self.mode == 'bar': self.bar.update(1)
+    def epoch(self, row:dict):
+        "Report a finished epoch (a history row)."
+        if self.mode == 'bar': self.bar.set_postfix(epoch=row['epoch'], loss=f"{row['train_loss']:.1f}", cells_s=f"{row['cells_per_s']:,.0f}")
+        elif self.mode == 'lines':
+            va = f", validation {row['valid_loss']:.2f}" if 'valid_loss' in row else ''
+            self.say(f"epoch {row['epoch']}/{self.epochs}: loss {row['train_loss']:.2f}{va} ({row['seconds']:.1f} s, {row['cells_per_s']:,.0f} cells/s)")
+    def close(self):
+        if self.mode == 'bar': self.bar.close()
 
 # %% ../nbs/05_training.ipynb #56761307
 def _dist():
@@ -246,10 +263,14 @@ def _allreduce(t):
     return t
 
 # %% ../nbs/05_training.ipynb #80ac80de
-def _train_epoch(model, step_model, opt, data, cfg, epoch, gen, dev, rank, world, sparse):
+def _starts(n, bs, world):
+    "First cells of the epoch's minibatches; a last one too small for BatchNorm (2 cells per process) is dropped."
+    return [s for s in range(0, n, bs) if min(s+bs, n) - s >= 2*world]
+
+def _train_epoch(model, step_model, opt, data, cfg, epoch, gen, dev, rank, world, sparse, prog):
     n, bs = len(data), cfg.batch_size
     perm = torch.randperm(n, generator=gen).numpy()
-    starts = [s for s in range(0, n, bs) if min(s+bs, n) - s >= 2*world]  # BatchNorm needs 2 cells per process
+    starts = _starts(n, bs, world)
     tot = torch.zeros(4, dtype=torch.float64)
     amp = cfg.amp and dev.type == 'cuda'
     for step, s in enumerate(starts):
@@ -264,7 +285,7 @@ def _train_epoch(model, step_model, opt, data, cfg, epoch, gen, dev, rank, world
             raise TrainingError(f"non-finite loss at epoch {epoch+1}, step {step+1}: try a lower learning rate (--lr), gradient clipping (clip_grad=1.0), KL warm-up, or check the input for extreme values; the last good checkpoint is kept")
         opt.zero_grad(set_to_none=True); loss.backward()
         if cfg.clip_grad: nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_grad)
-        opt.step()
+        opt.step(); prog.step()
         tot += torch.stack([out.recon.detach().float().sum(), out.kl.detach().float().sum(), (out.recon + out.kl).detach().float().sum(), torch.tensor(float(len(idx)))]).double().cpu()
     tot = _allreduce(tot)
     return dict(recon=(tot[0]/tot[3]).item(), kl=(tot[1]/tot[3]).item(), loss=(tot[2]/tot[3]).item(), kl_weight=w)
@@ -279,7 +300,7 @@ def fit(model:VAE,               # the model to train (changed in place)
         seed:int=0,              # seed of everything random
         out:str|Path|None=None,  # folder for the checkpoint, history.csv and the final model
         resume:bool=True,        # continue from a matching checkpoint in `out`
-        progress:bool|None=None, # progress bar (default: only on a terminal, never in tests or CI)
+        progress:bool|None=None, # progress (default: a bar on a terminal or in Jupyter, a line per epoch in logs, none in tests)
         **kwargs,                # further `FitConfig` options: kl_warmup, patience, clip_grad, lr_schedule, device, amp
        )->pd.DataFrame:          # the history: one row per epoch
     "Train a VAE with Adam; return the per-epoch history of train and validation loss terms."
@@ -302,10 +323,10 @@ def fit(model:VAE,               # the model to train (changed in place)
             set_rng_state(st['rng'], gen); history, start, bad = st['history'], st['epoch'], st['bad']
             best = (st['best_loss'], st['best_state'])
         elif rank == 0: warnings.warn(f"{ckpt} belongs to another configuration or data; starting afresh")
-    bar = _progress(cfg.epochs, progress if rank == 0 else False); bar.update(start)
+    bar = Progress(cfg.epochs, len(_starts(len(train), cfg.batch_size, world)), start, progress if rank == 0 else False)
     for epoch in range(start, cfg.epochs):
         t = time.perf_counter(); model.train()
-        tr = _train_epoch(model, step_model, opt, train, cfg, epoch, gen, dev, rank, world, sparse)
+        tr = _train_epoch(model, step_model, opt, train, cfg, epoch, gen, dev, rank, world, sparse, bar)
         row = dict(epoch=epoch+1, train_loss=tr['loss'], train_recon=tr['recon'], train_kl=tr['kl'])
         if valid is not None:
             va = evaluate(model, valid, seed=cfg.seed)
@@ -322,7 +343,7 @@ def fit(model:VAE,               # the model to train (changed in place)
             save_checkpoint(ckpt, run_id=run_id, model=model.state_dict(), optimizer=opt.state_dict(),
                             scheduler=sched.state_dict() if sched is not None else None, rng=rng_state(gen), history=history,
                             epoch=cfg.epochs if stop else epoch+1, bad=bad, best_loss=best[0], best_state=best[1], config=asdict(cfg))
-        bar.update(1); bar.set_postfix(loss=f"{row['train_loss']:.1f}", cells_s=f"{row['cells_per_s']:,.0f}")
+        bar.epoch(row)
         if stop: break
     bar.close(); model.check_inputs = True
     if cfg.patience is not None and best[1] is not None: model.load_state_dict(best[1])
