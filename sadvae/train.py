@@ -96,6 +96,9 @@ def model_input(adata:ad.AnnData,   # course-layout AnnData
     from sadvae.preprocess import make_dataset
     if dataset not in DATASETS: raise CourseDataError(f"unknown dataset {dataset!r}; use one of {DATASETS}")
     fitted = dict(fitted or {})
+    if (dataset != 'processed' or likelihood in ('poisson', 'nb', 'zinb')) and 'counts' not in adata.layers:
+        raise CourseDataError(f"dataset={dataset!r} with likelihood={likelihood!r} reads raw counts from adata.layers['counts'], which this AnnData lacks "
+                              f"(layers: {list(adata.layers) or 'none'}); if X holds the raw counts: adata.layers['counts'] = adata.X.copy()")
     if likelihood in ('poisson', 'nb', 'zinb'):
         if dataset != 'counts': raise CourseDataError(f"likelihood {likelihood!r} models raw counts: use dataset='counts' (the model normalises by library size itself)")
         if 'counts' not in adata.layers: raise CourseDataError("count likelihoods need raw counts in layers['counts']")
@@ -317,6 +320,8 @@ def fit(model:VAE,               # the model to train (changed in place)
     ckpt = Path(out)/'checkpoint.pt' if out is not None else None
     if ckpt is not None and resume and ckpt.exists():
         st = load_checkpoint(ckpt)
+        if st.get('run_id') == run_id and st['epoch'] > cfg.epochs:
+            raise CourseDataError(f"{out} holds a run of {st['epoch']} epochs with these settings, longer than the {cfg.epochs} asked for; choose another output folder, or pass resume=False to train afresh")
         if st.get('run_id') == run_id:
             model.load_state_dict(st['model']); opt.load_state_dict(st['optimizer'])
             if sched is not None: sched.load_state_dict(st['scheduler'])
