@@ -58,7 +58,8 @@ def minibatch(self:CellData, idx:np.ndarray, # cell indices
     "The dense (transformed) minibatch of cells `idx`, their batch codes and, with `sparse`, its CSR form."
     m = self.X[idx]
     x = self.transform(m) if self.transform is not None else (m.toarray() if sp.issparse(m) else m)
-    x = torch.from_numpy(np.asarray(x, dtype=np.float32)).to(device, non_blocking=True)
+    x = torch.from_numpy(np.asarray(x, dtype=np.float32))
+    x = x.pin_memory().to(device, non_blocking=True) if torch.device(device).type == 'cuda' else x.to(device)  # pinned: the copy overlaps compute
     b = None if self.batch is None else self.batch[torch.as_tensor(idx)].to(device)
     return x, b, (csr_rows(m, *self.fold, device=device) if sparse else None)
 
@@ -136,6 +137,7 @@ def set_rng_state(st:dict, gen:torch.Generator):
 # %% ../nbs/05_training.ipynb #baea9bec
 def pick_device(device:str='auto')->torch.device:
     "The torch device for 'auto', 'cpu', 'cuda', 'cuda:1', 'mps' ..."
+    if device == 'cuda' and int(os.environ.get('WORLD_SIZE', 1)) > 1: return torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
     if device != 'auto': return torch.device(device)
     if torch.cuda.is_available(): return torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
     if getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available(): return torch.device('mps')
@@ -257,13 +259,21 @@ def _dist():
     "(rank, world size), initialising the process group when launched by torchrun."
     import torch.distributed as dist
     if int(os.environ.get('WORLD_SIZE', 1)) > 1 and not dist.is_initialized():
+        if torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))  # one GPU per process
         dist.init_process_group('nccl' if torch.cuda.is_available() else 'gloo')
+        import atexit; atexit.register(dist.destroy_process_group)
     return (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
 
 def _allreduce(t):
+    "Sum a tensor over processes, on the device the backend needs (NCCL: the process's GPU)."
     import torch.distributed as dist
-    if dist.is_available() and dist.is_initialized(): dist.all_reduce(t)
-    return t
+    if not (dist.is_available() and dist.is_initialized()): return t
+    dev = torch.device('cuda', torch.cuda.current_device()) if dist.get_backend() == 'nccl' else torch.device('cpu')
+    s = t.to(dev); dist.all_reduce(s); return s.to(t.device)
+
+def _barrier():
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized(): dist.barrier()
 
 # %% ../nbs/05_training.ipynb #80ac80de
 def _starts(n, bs, world):
@@ -274,7 +284,7 @@ def _train_epoch(model, step_model, opt, data, cfg, epoch, gen, dev, rank, world
     n, bs = len(data), cfg.batch_size
     perm = torch.randperm(n, generator=gen).numpy()
     starts = _starts(n, bs, world)
-    tot = torch.zeros(4, dtype=torch.float64)
+    tot = torch.zeros(4, dtype=torch.float64, device=dev)  # summed on the device: no host sync per step
     amp = cfg.amp and dev.type == 'cuda'
     for step, s in enumerate(starts):
         idx = perm[s:s+bs][rank::world]
@@ -289,8 +299,8 @@ def _train_epoch(model, step_model, opt, data, cfg, epoch, gen, dev, rank, world
         opt.zero_grad(set_to_none=True); loss.backward()
         if cfg.clip_grad: nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_grad)
         opt.step(); prog.step()
-        tot += torch.stack([out.recon.detach().float().sum(), out.kl.detach().float().sum(), (out.recon + out.kl).detach().float().sum(), torch.tensor(float(len(idx)))]).double().cpu()
-    tot = _allreduce(tot)
+        tot += torch.stack([out.recon.detach().float().sum(), out.kl.detach().float().sum(), (out.recon + out.kl).detach().float().sum(), torch.tensor(float(len(idx)), device=dev)]).double()
+    tot = _allreduce(tot).cpu()
     return dict(recon=(tot[0]/tot[3]).item(), kl=(tot[1]/tot[3]).item(), loss=(tot[2]/tot[3]).item(), kl_weight=w)
 
 # %% ../nbs/05_training.ipynb #adee6134
@@ -348,6 +358,7 @@ def fit(model:VAE,               # the model to train (changed in place)
             save_checkpoint(ckpt, run_id=run_id, model=model.state_dict(), optimizer=opt.state_dict(),
                             scheduler=sched.state_dict() if sched is not None else None, rng=rng_state(gen), history=history,
                             epoch=cfg.epochs if stop else epoch+1, bad=bad, best_loss=best[0], best_state=best[1], config=asdict(cfg))
+        if ckpt is not None and world > 1: _barrier()  # no process runs ahead of the checkpoint rank 0 writes
         bar.epoch(row)
         if stop: break
     bar.close(); model.check_inputs = True
