@@ -114,10 +114,11 @@ math[display=block]{overflow-x:auto} .next{margin-top:3rem;font-weight:600}
 
 def _page(title, body, nav, here, nxt=None):
     links = '\n'.join(f'<a href="{h}"{" class=here" if h == here else ""}>{html.escape(t)}</a>' for t, h in nav)
+    side = f'<nav><strong>sadvae</strong>\n{links}</nav>' if nav else ''
     foot = f'<p class="next">Next: <a href="{nxt[1]}">{html.escape(nxt[0])}</a></p>' if nxt else ''
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{html.escape(title)} - sadvae</title><link rel="stylesheet" href="style.css"><link rel="icon" href="data:,"></head>\n'
-            f'<body><nav><strong>sadvae</strong>\n{links}</nav><main>\n{body}\n{foot}</main></body></html>\n')
+            f'<body>{side}<main>\n{body}\n{foot}</main></body></html>\n')
 
 # %% ../nbs/08_site.ipynb #7b3d6aab
 def render_site(out:str|Path,                 # the site folder (created)
@@ -142,7 +143,7 @@ def check_site(site:str|Path, # a folder written by `render_site`
               )->dict:        # pages, images, maths elements, and lists of problems (empty when all is well)
     "Static checks of a rendered site: images present, internal links resolve, no raw TeX or nbdev directives in the text."
     site, bad = Path(site), dict(missing_images=[], broken_links=[], raw_tex=[], directives=[], remote=[])
-    n_img = n_math = 0; pages = sorted(site.glob('*.html'))
+    n_img = n_math = 0; pages = sorted(p for p in site.glob('*.html') if p.name != 'report.html')  # report.html: the PDF's copy of them all
     for p in pages:
         t = p.read_text(); text = re.sub(r'<math.*?</math>|<pre.*?</pre>|<code.*?</code>|<[^>]+>', ' ', t, flags=re.S)
         n_math += t.count('<math')
@@ -177,7 +178,7 @@ def render_pdf(site:str|Path,        # a folder written by `render_site`
     order = re.findall(r'<a href="([^"]+\.html)"', re.search(r'<nav>(.*?)</nav>', (site/'index.html').read_text(), re.S)[1])
     mains = [re.search(r'<main>(.*?)</main>', (site/h).read_text(), re.S)[1] for h in order]
     body = '\n'.join(f'<section style="break-before:page">{m}</section>' for m in mains)
-    (site/'report.html').write_text(_page('sadvae: the report', body, [], '').replace('<nav><strong>sadvae</strong>\n</nav>', ''))
+    (site/'report.html').write_text(_page('sadvae: the report', body, [], ''))
     with atomic_path(pdf) as tmp:
         r = _browser('--no-pdf-header-footer', f'--print-to-pdf={Path(tmp).resolve()}', (site/'report.html').resolve().as_uri())
         if not Path(tmp).exists() or Path(tmp).stat().st_size == 0: raise RuntimeError(f"Chromium printed no PDF: {r.stderr[-500:]}")
@@ -205,8 +206,9 @@ def browser_check(site:str|Path,        # a folder written by `render_site`
     import urllib.request
     site = Path(site); srv = _serve(site); base = f'http://127.0.0.1:{srv.server_address[1]}/'
     bad, n_img, links = dict(raw_tex=[], missing_images=[], broken_links=[]), 0, set()
+    pages = sorted(p for p in site.glob('*.html') if p.name != 'report.html')
     try:
-        for p in sorted(site.glob('*.html')):
+        for p in pages:
             dom = _browser('--dump-dom', base + p.name).stdout
             if '<main>' not in dom: bad['broken_links'].append(f'{p.name}: not rendered'); continue
             text = re.sub(r'<math.*?</math>|<pre.*?</pre>|<code.*?</code>|<[^>]+>', ' ', dom, flags=re.S)
@@ -222,4 +224,4 @@ def browser_check(site:str|Path,        # a folder written by `render_site`
             except OSError: bad['broken_links'].append(f'{page}: {h}')
         for page, png in (shots or {}).items(): _browser('--window-size=1280,1600', f'--screenshot={Path(png).resolve()}', base + page)
     finally: srv.shutdown()
-    return dict(pages=len(list(site.glob('*.html'))), images=n_img, links=len(links), **bad)
+    return dict(pages=len(pages), images=n_img, links=len(links), **bad)
