@@ -241,7 +241,7 @@ class Progress:
         if self.mode == 'bar':
             from tqdm.auto import tqdm
             self.bar = tqdm(total=epochs*steps, initial=start*steps, unit='step', dynamic_ncols=True)
-        if start and self.mode != 'off': self.say(f"resuming at epoch {start+1} of {epochs} from the checkpoint")
+        if start and self.mode != 'off': self.say(f"resuming at epoch {start+1} of {epochs} from the checkpoint" if start < epochs else f"already trained for {epochs} epochs (the checkpoint says so): nothing to do")
     def say(self, msg): print(msg, file=sys.stderr, flush=True)
     def step(self):
         if self.mode == 'bar': self.bar.update(1)
@@ -445,7 +445,7 @@ def train_vae(adata:ad.AnnData,      # training cells, course layout (counts in 
     va = model_input(valid, dataset, likelihood, batch_key, fitted)[0] if valid is not None else None
     seed_everything(kwargs.get('seed', 0))  # fixes the initial weights
     model = VAE.from_arch(arch, n_genes=adata.n_vars, likelihood=likelihood, dropout=dropout, n_batches=len(fitted['batch_categories'] or []))
-    t = time.perf_counter(); hist = fit(model, tr, va, out=out, **kwargs); secs = time.perf_counter() - t
+    hist = fit(model, tr, va, out=out, **kwargs)  # its seconds column is the training time, resumed runs included
     if embed_key:
         embed(model, tr, adata, embed_key)
         if valid is not None: embed(model, va, valid, embed_key)
@@ -453,7 +453,7 @@ def train_vae(adata:ad.AnnData,      # training cells, course layout (counts in 
         save_model(model, Path(out)/'model', standardizer=fitted['transform'])
         summ = dict(arch=arch, dataset=dataset, likelihood=likelihood, batch_key=batch_key, batch_categories=fitted['batch_categories'],
                     genes=list(map(str, adata.var_names[:3])) + ['...'], n_train=adata.n_obs, n_valid=None if valid is None else valid.n_obs,
-                    seconds=round(secs, 1), final=hist.iloc[-1].to_dict(), model_config=asdict(model.config))
+                    seconds=round(float(hist.seconds.sum()), 1), final=hist.iloc[-1].to_dict(), model_config=asdict(model.config))
         with atomic_path(Path(out)/'summary.json') as tmp: tmp.write_text(json.dumps(summ, indent=1, default=str))
     return model, hist
 
