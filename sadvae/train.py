@@ -284,7 +284,7 @@ def _train_epoch(model, step_model, opt, data, cfg, epoch, gen, dev, rank, world
     n, bs = len(data), cfg.batch_size
     perm = torch.randperm(n, generator=gen).numpy()
     starts = _starts(n, bs, world)
-    tot = torch.zeros(4, dtype=torch.float64, device=dev)  # summed on the device: no host sync per step
+    tot, cells = torch.zeros(3, dtype=torch.float64, device=dev), 0  # loss sums stay on the device: no host sync per step
     amp = cfg.amp and dev.type == 'cuda'
     for step, s in enumerate(starts):
         idx = perm[s:s+bs][rank::world]
@@ -299,8 +299,8 @@ def _train_epoch(model, step_model, opt, data, cfg, epoch, gen, dev, rank, world
         opt.zero_grad(set_to_none=True); loss.backward()
         if cfg.clip_grad: nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_grad)
         opt.step(); prog.step()
-        tot += torch.stack([out.recon.detach().float().sum(), out.kl.detach().float().sum(), (out.recon + out.kl).detach().float().sum(), torch.tensor(float(len(idx)), device=dev)]).double()
-    tot = _allreduce(tot).cpu()
+        tot += torch.stack([out.recon.detach().float().sum(), out.kl.detach().float().sum(), (out.recon + out.kl).detach().float().sum()]).double(); cells += len(idx)
+    tot = _allreduce(torch.cat([tot, torch.tensor([float(cells)], dtype=torch.float64, device=dev)])).cpu()
     return dict(recon=(tot[0]/tot[3]).item(), kl=(tot[1]/tot[3]).item(), loss=(tot[2]/tot[3]).item(), kl_weight=w)
 
 # %% ../nbs/05_training.ipynb #adee6134
