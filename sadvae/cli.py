@@ -45,13 +45,17 @@ def _data_dir(a):
     from sadvae.data import default_data
     return Path(a.data) if a.data else default_data(getattr(a, 'scale', 'full'), cache=getattr(a, 'cache', None), verbose=True)
 
+def _fit_options(a)->dict:
+    "The `fit` options every training command shares."
+    return dict(batch_size=a.batch_size, lr=a.lr, kl_warmup=a.kl_warmup, device=a.device, progress=False if a.quiet else None)
+
 def _train(a):
+    if a.file: return _train_file(a)
     from sadvae.data import load_course
     from sadvae.train import train_vae
     tr, te = load_course(_data_dir(a))
-    _, h = train_vae(tr, te, arch=a.arch, dataset=a.dataset, likelihood=a.likelihood, batch_key=a.batch_key, out=a.out,
-                     epochs=a.epochs, seed=a.seed, batch_size=a.batch_size, lr=a.lr, kl_warmup=a.kl_warmup,
-                     patience=a.patience, device=a.device, progress=False if a.quiet else None, embed_key=None)
+    _, h = train_vae(tr, te, arch=a.arch or '256-32', dataset=a.input or 'processed', likelihood=a.likelihood or 'mse', batch_key=a.batch_key, out=a.out,
+                     epochs=a.epochs or 30, seed=a.seed, patience=a.patience or None, embed_key=None, **_fit_options(a))
     print(h.round(3).to_string(index=False)); print(f"wrote {a.out}/model, history.csv and summary.json")
 
 def _grid(a):
@@ -61,6 +65,31 @@ def _grid(a):
     epochs = a.epochs if a.epochs is not None else (30 if a.scale == 'full' else 2)
     res = run_grid(tr, te, a.out, likelihood=a.likelihood, epochs=epochs, seed=a.seed, device=a.device, progress=False if a.quiet else None)
     print(res.round(2).to_string(index=False)); print(f"wrote {a.out}/grid.csv")
+
+# %% ../nbs/09_cli.ipynb #3cced1c8
+def _train_file(a):
+    from sadvae.data import read_h5ad
+    from sadvae.api import setup_anndata, SadVAE
+    adata = read_h5ad(a.file)
+    setup_anndata(adata, layer=a.layer, batch_key=a.batch_key, size_factor_key=a.size_factor_key)
+    given = {k: v for k, v in dict(arch=a.arch, input=a.input, likelihood=a.likelihood).items() if v is not None}  # the rest: the API's defaults
+    model = SadVAE(adata, seed=a.seed, **given)
+    donors = a.valid_donors.split(',') if a.valid_donors else None
+    print(f"training {model} on {adata.n_obs:,} cells of {a.file} ...", flush=True)
+    model.train(a.epochs, validation_size=a.valid_size, valid_donors=donors, donor_key=a.donor_key, early_stopping=a.patience != 0,
+                patience=a.patience or 20, seed=a.seed, out=a.out, **_fit_options(a))
+    path = model.save(Path(a.out)/'model', overwrite=True); h = model.history
+    print(h.tail(3).round(3).to_string(index=False))
+    best = h.valid_loss.idxmin() if 'valid_loss' in h else len(h) - 1
+    print(f"trained {len(h)} epochs (best held-out loss at epoch {int(h.epoch[best])}); wrote {path}\n"
+          f"embed cells with: sadvae embed {a.out} FILE.h5ad --out OUT.h5ad")
+
+def _embed(a):
+    from sadvae.data import read_h5ad, write_h5ad
+    from sadvae.api import SadVAE
+    model = SadVAE.load(a.model); adata = read_h5ad(a.file)
+    z = model.get_latent_representation(adata, key=a.key); write_h5ad(adata, a.out)
+    print(f"wrote {a.out}: {adata.n_obs:,} cells, obsm[{a.key!r}] of {z.shape[1]} dimensions")
 
 # %% ../nbs/09_cli.ipynb #2c286394
 def _run(a):
@@ -128,16 +157,28 @@ def parser()->argparse.ArgumentParser:
                        description="The study in one command: make the default data once (cached), summarise it, and train the write-up's chosen model ([256]/32 on Pearson residuals) into --out; a rerun reuses what is done.")
     common(r); r.add_argument('--out', default='runs/main', help='output folder of the trained model')
     r.add_argument('--epochs', type=int, default=30, help='training epochs (0: data summary only)'); r.set_defaults(fn=_run)
-    t = sub.add_parser('train', help='train one VAE on a course pair', formatter_class=fmt); common(t)
-    t.add_argument('--arch', default='256-32', help="hidden sizes then latent size, e.g. 1024-512-256-32")
-    t.add_argument('--dataset', choices=['processed', 'counts', 'pearson'], default='processed', help='model input')
-    t.add_argument('--likelihood', choices=['mse', 'gaussian', 'poisson', 'nb', 'zinb'], default='mse', help='p(x|z)')
+    t = sub.add_parser('train', help='train one VAE on your own .h5ad file, or on a course pair', formatter_class=fmt,
+                       description="With FILE: train on any AnnData with raw counts (the SadVAE API's defaults: negative binomial, epochs scaled to the cells, early stopping on held-out cells). Without it: train on a course pair (--data DIR, or the built-in data), validating on its test file.")
+    t.add_argument('file', nargs='?', help='an .h5ad file with raw counts in --layer (or X)'); common(t)
+    t.add_argument('--layer', default=None, help='layer of raw counts in FILE (default: X)')
+    t.add_argument('--size-factor-key', default=None, help='obs column of size factors in FILE (default: library size / its mean)')
+    t.add_argument('--valid-size', type=float, default=0.1, help='share of the cells of FILE held out at random for early stopping')
+    t.add_argument('--valid-donors', default=None, help='hold out these donors of FILE instead, comma-separated (with --donor-key)')
+    t.add_argument('--donor-key', default=None, help='obs column of donors')
+    t.add_argument('--arch', default=None, help="hidden sizes then latent size, e.g. 1024-512-256-32 (default: 128-10 on a file, 256-32 on a course pair)")
+    t.add_argument('--input', '--dataset', dest='input', choices=['processed', 'counts', 'pearson'], default=None, help='what the encoder reads (default: counts on a file, processed on a course pair)')
+    t.add_argument('--likelihood', choices=['mse', 'gaussian', 'poisson', 'nb', 'zinb'], default=None, help='p(x|z) (default: nb on a file, mse on a course pair)')
     t.add_argument('--batch-key', default=None, help="obs column to condition on, e.g. batch or Site")
-    t.add_argument('--epochs', type=int, default=30, help='passes over the training cells'); t.add_argument('--seed', type=int, default=0, help='seed of the weights, shuffling and sampling')
+    t.add_argument('--epochs', type=int, default=None, help='passes over the training cells (default: scaled to the cells on a file, 30 on a course pair)')
+    t.add_argument('--seed', type=int, default=0, help='seed of the weights, split, shuffling and sampling')
     t.add_argument('--batch-size', type=int, default=128, help='cells per step'); t.add_argument('--lr', type=float, default=1e-3, help='Adam learning rate')
     t.add_argument('--kl-warmup', type=int, default=0, help='epochs of linear KL warm-up')
-    t.add_argument('--patience', type=int, default=None, help='stop after this many epochs without a better validation loss (default: never)')
+    t.add_argument('--patience', type=int, default=None, help='stop after this many epochs without a better held-out loss (default: 20 on a file, never on a course pair; 0: never)')
     t.add_argument('--out', required=True, help='output folder'); t.set_defaults(fn=_train)
+    m = sub.add_parser('embed', help="write a trained model's latent means for the cells of an .h5ad file", formatter_class=fmt)
+    m.add_argument('model', help='a model folder from sadvae train (or its model/ subfolder)'); m.add_argument('file', help='an .h5ad file with the model\'s genes (any order)')
+    m.add_argument('--out', required=True, help='the .h5ad file to write: FILE plus the means in obsm')
+    m.add_argument('--key', default='X_sadvae', help='obsm key of the means'); m.set_defaults(fn=_embed)
     g = sub.add_parser('grid', help="train the write-up's 4 architectures x 3 datasets", formatter_class=fmt); common(g)
     g.add_argument('--out', required=True, help='grid folder'); g.add_argument('--likelihood', default='mse', help='p(x|z) of every model')
     g.add_argument('--epochs', type=int, default=None, help='epochs per model (default: 30 at full scale, 2 at small)')

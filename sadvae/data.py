@@ -153,7 +153,7 @@ def pair_paths(path:str|Path, # a folder with train.h5ad and test.h5ad
               )->tuple[Path, Path]:
     "The train and test files of a course folder."
     d = Path(path)
-    if d.is_file(): raise CourseDataError(f"{d} is a file, but a course folder holding train.h5ad and test.h5ad is expected; make one from this file with `sadvae data convert {d} --out DIR`")
+    if d.is_file(): raise CourseDataError(f"{d} is a file, but a course folder holding train.h5ad and test.h5ad is expected; to train on this one file, run `sadvae train {d} --layer LAYER --out DIR`; to make a course pair of it, `sadvae data convert {d} --out DIR`")
     tr, te = d/'train.h5ad', d/'test.h5ad'
     for p in (tr, te):
         if not p.exists(): raise CourseDataError(f"{d} has no {p.name}; a course folder holds train.h5ad and test.h5ad (make one with `sadvae data simulate --out {d}`)")

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['ARCHS', 'LIKELIHOODS', 'COUNT_LIKELIHOODS', 'LOGVAR_RANGE', 'MODEL_FORMAT', 'MODEL_VERSION', 'CONFIG_FILE',
-           'WEIGHTS_FILE', 'parse_arch', 'arch_name', 'VAEConfig', 'fc_block', 'mlp', 'check_input', 'VAELoss', 'VAE',
-           'SparseRows', 'csr_rows', 'n_params', 'count_parameters', 'class_path', 'import_class', 'read_model_meta',
-           'save_model', 'load_model']
+           'WEIGHTS_FILE', 'ALLOWED_CLASSES', 'parse_arch', 'arch_name', 'VAEConfig', 'fc_block', 'mlp', 'check_input',
+           'VAELoss', 'VAE', 'SparseRows', 'csr_rows', 'n_params', 'count_parameters', 'class_path', 'import_class',
+           'read_model_meta', 'save_model', 'load_model']
 
 # %% ../nbs/04_model.ipynb #2aeadb00
 import importlib, inspect, json, os, shutil, tempfile, uuid
@@ -358,6 +358,7 @@ def count_parameters(model:nn.Module, # any module
 # %% ../nbs/04_model.ipynb #c2ba00c5
 MODEL_FORMAT, MODEL_VERSION = "sadvae-model", 1
 CONFIG_FILE, WEIGHTS_FILE = "model.json", "model.safetensors"
+ALLOWED_CLASSES = ("sadvae.preprocess:ModelInput", "sadvae.preprocess:Standardizer", "sadvae.preprocess:PearsonResiduals")
 
 def class_path(obj, # an instance or a class
               )->str:
@@ -366,8 +367,11 @@ def class_path(obj, # an instance or a class
     return f"{cls.__module__}:{cls.__qualname__}"
 
 def import_class(path:str, # "module:QualName", e.g. "sadvae.preprocess:Standardizer"
+                 allowed:tuple|None=ALLOWED_CLASSES, # the only paths it may import (None: any)
                 )->type:
-    "Import a class given as 'module:QualName'."
+    "Import a class given as 'module:QualName', refusing any path outside `allowed`."
+    if allowed is not None and path not in allowed:
+        raise ValueError(f"{path!r} is not one of sadvae's own classes {allowed}, so it is not imported; if you trust the file, pass the class yourself (standardizer_cls=)")
     mod, _, qual = path.partition(":")
     obj = importlib.import_module(mod)
     for part in qual.split("."): obj = getattr(obj, part)
@@ -395,15 +399,23 @@ def read_model_meta(path:str|Path, # a directory written by `save_model`
     return meta
 
 # %% ../nbs/04_model.ipynb #5b550254
+def _usual_permissions(d:Path):
+    "Give a folder and its files the modes the user's umask gives new files (mkdtemp and safetensors make them private)."
+    mask = os.umask(0); os.umask(mask)
+    for f in d.iterdir(): f.chmod(0o666 & ~mask)
+    d.chmod(0o777 & ~mask)
+
 def save_model(model:VAE,              # the model to save
                path:str|Path,          # directory to write (created, or replaced if it holds a saved model)
                standardizer=None,      # object with state_dict()/from_state_dict(); default `model.standardizer`
+               extra:dict|None=None,   # JSON-able facts kept under "sadvae" in model.json (genes, input, batches, ...)
               )->Path:                 # the directory written
     "Save config (JSON) and weights (safetensors) to a directory, atomically."
     path = Path(path)
     std = standardizer if standardizer is not None else getattr(model, "standardizer", None)
     tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     meta = dict(format=MODEL_FORMAT, version=MODEL_VERSION, config=asdict(model.config), standardizer=None)
+    if extra is not None: meta["sadvae"] = extra
     if std is not None:
         sd = {k: np.asarray(v) for k, v in std.state_dict().items()}
         text = {k: v.astype(str).tolist() for k, v in sd.items() if v.dtype.kind in "USO"}  # e.g. gene names
@@ -417,7 +429,7 @@ def save_model(model:VAE,              # the model to save
     try:
         (tmp/CONFIG_FILE).write_text(json.dumps(meta, indent=1))
         save_file(tensors, str(tmp/WEIGHTS_FILE), metadata=dict(format=MODEL_FORMAT))
-        tmp.chmod(0o755)
+        _usual_permissions(tmp)
         if path.exists():
             old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex[:8]}")
             os.replace(path, old); os.replace(tmp, path); shutil.rmtree(old)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_site.ipynb #e4d8b533
 from __future__ import annotations
-import copy, html, json, re, shutil, tempfile
+import copy, html, inspect, json, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
@@ -84,7 +84,7 @@ def render_page(src:str|Path, # a notebook or Markdown file
     return (re.sub('<[^>]+>', '', m[1]).strip() if m else src.stem), _fold(frag, fold)
 
 # %% ../nbs/08_site.ipynb #e5a989be
-MODULES = ('data', 'explore', 'preprocess', 'elbo', 'model', 'train', 'evaluate', 'site', 'cli')
+MODULES = ('data', 'explore', 'preprocess', 'elbo', 'model', 'train', 'evaluate', 'api', 'site', 'cli')
 
 def api_markdown(modules:tuple=MODULES, # sadvae modules, in chapter order
                 )->str:                 # Markdown of the whole reference
@@ -97,8 +97,11 @@ def api_markdown(modules:tuple=MODULES, # sadvae modules, in chapter order
         for name in getattr(mod, '__all__', []):
             obj = getattr(mod, name)
             if not callable(obj): continue
-            md = show_doc(obj, name=name, title_level=3)._repr_markdown_()
-            parts.append(re.sub(r'^\[source\]\(.*$', '', md, flags=re.M).strip())
+            methods = [(f'{name}.{k}', v) for k, v in vars(obj).items() if isinstance(obj, type) and not k.startswith('_')
+                       and inspect.isfunction(getattr(v, '__func__', v)) and getattr(getattr(v, '__func__', v), '__module__', '').startswith('sadvae')]
+            for title, o in [(name, obj)] + methods:
+                md = show_doc(getattr(o, '__func__', o), name=title, title_level=3 if o is obj else 4)._repr_markdown_()
+                parts.append(re.sub(r'^\[source\]\(.*$', '', md, flags=re.M).strip())
     return '\n\n'.join(parts) + '\n'
 
 # %% ../nbs/08_site.ipynb #e8c93c5b

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_training.ipynb #054a8812
 from __future__ import annotations
-import os, sys, json, math, time, random, hashlib, warnings
+import os, sys, json, math, time, random, hashlib, inspect, warnings
 from pathlib import Path
 from dataclasses import dataclass, field, asdict
 from typing import Callable
@@ -12,15 +12,15 @@ import numpy as np, pandas as pd, scipy.sparse as sp
 import torch, torch.nn as nn
 import anndata as ad
 from .data import CourseDataError, atomic_path, check_counts, simulate_course
-from .model import VAE, save_model, load_model, csr_rows
+from .model import VAE, save_model, load_model, read_model_meta, csr_rows
 from .preprocess import ModelInput, Standardizer
 
 # %% auto #0
 __all__ = ['DATASETS', 'EVAL_CELLS', 'WRITEUP_LOSS', 'CellData', 'minibatch', 'rows', 'batch_codes', 'model_input',
            'seed_everything', 'rng_state', 'set_rng_state', 'pick_device', 'evaluate', 'save_checkpoint',
            'load_checkpoint', 'FitConfig', 'fingerprint', 'data_fingerprint', 'TrainingError', 'Progress', 'fit',
-           'plot_history', 'embed', 'train_vae', 'eval_cells', 'code_version', 'save_latent', 'load_latent',
-           'adata_fingerprint', 'cached_model', 'run_grid']
+           'plot_history', 'embed', 'model_facts', 'train_vae', 'eval_cells', 'code_version', 'save_latent',
+           'load_latent', 'adata_fingerprint', 'cached_model', 'run_grid']
 
 # %% ../nbs/05_training.ipynb #68d01a4f
 def _fold(tf)->tuple|None:
@@ -87,6 +87,18 @@ def batch_codes(adata:ad.AnnData, # cells with an obs column `key`
     return codes.astype(np.int64), cats
 
 # %% ../nbs/05_training.ipynb #4e1fa0c8
+def _check_processed(adata:ad.AnnData, n:int=256):
+    "Refuse an X that is not raw counts divided by per-cell size factors (judged on its first `n` cells)."
+    X = sp.csr_matrix(adata.X[:n], dtype=np.float64); fix = "use dataset='counts' or 'pearson' (raw counts in layers['counts']), or sadvae.SadVAE, which builds the processed counts itself"
+    if X.nnz and X.data.min() < 0: raise CourseDataError(f"X has negative values, so it is scaled or centred, not the processed counts (counts / size factors) that dataset='processed' reads; {fix}")
+    if 'counts' not in adata.layers: return
+    C = sp.csr_matrix(adata.layers['counts'][:n], dtype=np.float64)
+    R = X.multiply(C.power(-1)).tocsr()  # X / counts where both are nonzero
+    if R.nnz != X.nnz or R.nnz != C.nnz: raise CourseDataError(f"X is zero where the counts are not (or the reverse), so it is not counts / size factors; {fix}")
+    rows = np.diff(R.indptr) > 0
+    hi, lo = np.maximum.reduceat(R.data, R.indptr[:-1][rows]), np.minimum.reduceat(R.data, R.indptr[:-1][rows])
+    if ((hi - lo) > 1e-3*hi).any(): raise CourseDataError(f"X is not the counts divided by one size factor per cell (log-normalised data, say), which dataset='processed' reads; {fix}")
+
 def model_input(adata:ad.AnnData,   # course-layout AnnData
                 dataset:str='processed', # 'processed' (X), 'counts' or 'pearson'
                 likelihood:str='mse', # the model's likelihood
@@ -105,6 +117,7 @@ def model_input(adata:ad.AnnData,   # course-layout AnnData
         if 'counts' not in adata.layers: raise CourseDataError("count likelihoods need raw counts in layers['counts']")
         X, tf = adata.layers['counts'], None; check_counts(X)
     else:
+        if dataset == 'processed': _check_processed(adata)
         tf = fitted.get('transform') or make_dataset(adata, dataset)
         X = tf.matrix(adata)
     codes, cats = batch_codes(adata, batch_key, fitted.get('batch_categories'))
@@ -428,6 +441,20 @@ def _demo_job(out, epochs, n=800, seed=0):
     return hist
 
 # %% ../nbs/05_training.ipynb #0e7fbcf1
+def model_facts(genes,                   # the model's genes, in order
+                input:str,               # 'processed', 'counts' or 'pearson'
+                likelihood:str,          # p(x|z)
+                arch:str,                # architecture name
+                layer:str|None='counts', # where raw counts live (None: X)
+                size_factor_key:str|None='GEX_size_factors', # obs column of size factors (None: library size / its mean)
+                batch_key:str|None=None, # obs column the model is conditioned on
+                batch_categories:list|None=None, # its categories, in code order
+               )->dict:
+    "What a saved model needs besides its weights to read new cells, kept in its model.json."
+    import sadvae
+    return dict(genes=list(map(str, genes)), input=input, likelihood=likelihood, arch=arch, layer=layer, size_factor_key=size_factor_key,
+                batch_key=batch_key, batch_categories=batch_categories, sadvae_version=sadvae.__version__)
+
 def train_vae(adata:ad.AnnData,      # training cells, course layout (counts in layers['counts'])
               valid:ad.AnnData|None=None, # validation cells, same genes
               arch:str='256-32',     # architecture name (hidden sizes, then latent size)
@@ -450,7 +477,8 @@ def train_vae(adata:ad.AnnData,      # training cells, course layout (counts in 
         embed(model, tr, adata, embed_key)
         if valid is not None: embed(model, va, valid, embed_key)
     if out is not None and _dist()[0] == 0:
-        save_model(model, Path(out)/'model', standardizer=fitted['transform'])
+        save_model(model, Path(out)/'model', standardizer=fitted['transform'],
+                   extra=model_facts(adata.var_names, dataset, likelihood, arch, batch_key=batch_key, batch_categories=fitted['batch_categories']))
         summ = dict(arch=arch, dataset=dataset, likelihood=likelihood, batch_key=batch_key, batch_categories=fitted['batch_categories'],
                     genes=list(map(str, adata.var_names[:3])) + ['...'], n_train=adata.n_obs, n_valid=None if valid is None else valid.n_obs,
                     seconds=round(float(hist.seconds.sum()), 1), final=hist.iloc[-1].to_dict(), model_config=asdict(model.config))
@@ -468,11 +496,19 @@ def eval_cells(n_obs:int,             # cells in the validation set
     if n_obs <= n: return np.arange(n_obs)
     return np.sort(np.random.default_rng(seed).choice(n_obs, n, replace=False))
 
+_NOT_MATH = {'MODEL_FORMAT', 'MODEL_VERSION', 'CONFIG_FILE', 'WEIGHTS_FILE', 'ALLOWED_CLASSES', '_FIX', 'patch', 'class_path', 'import_class',
+             'read_model_meta', '_usual_permissions', 'save_model', 'load_model', 'n_params', 'count_parameters'}  # files and bookkeeping, not the models
+
 def code_version()->dict:
-    "The package version and a hash of the model and loss code, recorded with every grid model."
+    "The package version and a hash of the code that defines the models and their loss (not of saving or loading them)."
     import sadvae, sadvae.model, sadvae.elbo
-    src = ''.join(Path(m.__file__).read_text() for m in (sadvae.model, sadvae.elbo))
-    return dict(version=sadvae.__version__, code=hashlib.sha256(src.encode()).hexdigest()[:12])
+    parts = []
+    for mod in (sadvae.model, sadvae.elbo):
+        for k, v in sorted(vars(mod).items()):
+            if k in _NOT_MATH or k.startswith('__'): continue
+            if (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ == mod.__name__: parts.append(inspect.getsource(v))
+            elif k.isupper(): parts.append(f'{k} = {v!r}')
+    return dict(version=sadvae.__version__, code=hashlib.sha256('\n'.join(parts).encode()).hexdigest()[:12])
 
 # %% ../nbs/05_training.ipynb #3b174100
 def save_latent(path:str|Path,  # an .npz file
