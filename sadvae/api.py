@@ -212,7 +212,7 @@ def _load(cls, path:str|Path,           # a folder written by `save` (or by `tra
 
 SadVAE.load = classmethod(_load)
 
-# %% ../nbs/07_api.ipynb #d9c75dcd
+# %% ../nbs/07_api.ipynb #076e97bf
 def pca_latent(adata:ad.AnnData,       # cells x genes
                n_comps:int,            # components
                layer:str|None=None,    # layer of raw counts (None: X)
