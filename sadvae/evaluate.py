@@ -16,11 +16,11 @@ from .train import (DATASETS, WRITEUP_LOSS, cached_model, load_latent, save_late
                     fingerprint, adata_fingerprint)
 
 # %% auto #0
-__all__ = ['WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP', 'DATASET_LABELS', 'TERMS', 'HELDOUT_DONORS', 'RESOLUTIONS', 'with_means',
-           'read_grid', 'loss_table', 'beside_writeup', 'claims', 'read_history', 'plot_training', 'read_latents',
-           'map_2d', 'plot_maps', 'chosen_model', 'input_pcs', 'knn_accuracy', 'leiden_scores', 'scib_scores',
-           'latent_metrics', 'metrics_table', 'pca_baseline', 'scvi_baseline', 'extra_specs', 'run_extras',
-           'study_latents', 'verdict', 'split_table', 'write_results']
+__all__ = ['WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP', 'DATASET_LABELS', 'TERMS', 'HELDOUT_DONORS', 'RESOLUTIONS', 'WRITEUP_CHOSEN',
+           'with_means', 'read_grid', 'loss_table', 'beside_writeup', 'claims', 'read_history', 'plot_training',
+           'read_latents', 'map_2d', 'plot_maps', 'chosen_model', 'input_pcs', 'knn_accuracy', 'leiden_scores',
+           'scib_scores', 'latent_metrics', 'metrics_table', 'pca_baseline', 'scvi_baseline', 'extra_specs',
+           'run_extras', 'study_latents', 'verdict', 'split_table', 'write_results']
 
 # %% ../nbs/06_results.ipynb #7dae31cb
 _ROWS = pd.Index(['1024-512-256-32', '1024-512-256-64', '256-128-128', '256-32'], name='arch')
@@ -362,11 +362,11 @@ def run_extras(train:ad.AnnData,       # training cells (course layout)
     return pd.DataFrame(rows).set_index('name')
 
 # %% ../nbs/06_results.ipynb #7a6b5442
-def study_latents(grid:str|Path,   # the grid folder
+def study_latents(grid:str|Path|None, # the grid folder (None: none)
                   models:str|Path, # the folder of `run_extras`
                  )->dict:          # name -> latent means
     "Latent means of every grid model (named arch_dataset) and every extra model and baseline."
-    lat = {n.removesuffix('_mse'): z for n, z in read_latents(grid).items()}
+    lat = {n.removesuffix('_mse'): z for n, z in read_latents(grid).items()} if grid is not None else {}
     return lat | (read_latents(models) if Path(models).exists() else {})
 
 # %% ../nbs/06_results.ipynb #eeacbebc
@@ -407,14 +407,20 @@ def split_table(models:str|Path,      # the folder of `run_extras`
     return pd.DataFrame(rows).T
 
 # %% ../nbs/06_results.ipynb #03e75d62
-def write_results(grid_dir:str|Path,   # the grid folder
-                  models_dir:str|Path, # the folder of `run_extras`
+WRITEUP_CHOSEN = ('256-32', 'pearson')  # the write-up's choice: [256]/32 on Pearson residuals
+
+def _fresh(target:Path, sources:list)->bool:
+    "True when `target` exists and is newer than every source file (so a table built from them can be reused)."
+    return target.exists() and all(target.stat().st_mtime >= s.stat().st_mtime for s in sources)
+
+def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid tables or grid figures)
+                  models_dir:str|Path, # the folder of `run_extras` (or of the main job's models)
                   valid:ad.AnnData,    # the validation cells (annotations for metrics and maps)
                   out:str|Path,        # where tables (CSV) and figures/ (PNG) go
                   figures:bool=True,   # also draw the t-SNE figures (minutes at full scale)
                   n_map:int=5000,      # cells in the maps
                  )->dict:              # name -> path written
-    "Rebuild every table and figure of the results chapter from stored results."
+    "Rebuild every table and figure of the results chapter from stored results; the metrics are reused while no latent changed."
     import matplotlib; import matplotlib.pyplot as plt
     out = Path(out); (out/'figures').mkdir(parents=True, exist_ok=True); written = {}
     def csv(name, df):
@@ -423,18 +429,28 @@ def write_results(grid_dir:str|Path,   # the grid folder
     def png(name, fig):
         with atomic_path(out/'figures'/f'{name}.png') as tmp: fig.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
         plt.close(fig); written[name] = out/'figures'/f'{name}.png'
-    grid = read_grid(grid_dir); tabs = {t: loss_table(grid, t) for t in ('loss', 'recon', 'kl')}
-    for i, t in enumerate(('loss', 'recon', 'kl'), 1): csv(f'table{i}_{t}', beside_writeup(tabs[t], t))
-    csv('claims', pd.concat({'write-up': claims(with_means(WRITEUP_LOSS), with_means(WRITEUP_KL)), 'sadvae': claims(tabs['loss'], tabs['kl'])}, axis=1))
-    chosen = chosen_model(tabs['loss']); png('figure4_training', plot_training(grid_dir))
-    metrics = metrics_table(study_latents(grid_dir, models_dir), valid.obs); csv('metrics', metrics)
-    if all((Path(models_dir)/n/'summary.json').exists() for n in ('nb', 'batch', 'chosen_donors', 'nb_donors', f'pca_{chosen[1]}')):
+    has_grid = grid_dir is not None and Path(grid_dir).exists() and any(Path(grid_dir).glob('*/summary.json'))
+    grid = read_grid(grid_dir) if has_grid else None; chosen = WRITEUP_CHOSEN
+    if has_grid:
+        tabs = {t: loss_table(grid, t) for t in ('loss', 'recon', 'kl')}
+        for i, t in enumerate(('loss', 'recon', 'kl'), 1): csv(f'table{i}_{t}', beside_writeup(tabs[t], t))
+        csv('claims', pd.concat({'write-up': claims(with_means(WRITEUP_LOSS), with_means(WRITEUP_KL)), 'sadvae': claims(tabs['loss'], tabs['kl'])}, axis=1))
+        if len(grid) == 12: chosen = chosen_model(tabs['loss'])
+        png('figure4_training', plot_training(grid_dir))
+    lat = study_latents(grid_dir if has_grid else None, models_dir)
+    srcs = [p for d in (grid_dir if has_grid else None, models_dir) if d is not None for p in Path(d).glob('*/latent.npz')]
+    if _fresh(out/'metrics.csv', srcs): metrics = pd.read_csv(out/'metrics.csv', index_col=0); written['metrics'] = out/'metrics.csv'
+    else: metrics = metrics_table(lat, valid.obs); csv('metrics', metrics)
+    if has_grid and all((Path(models_dir)/n/'summary.json').exists() for n in ('nb', 'batch', 'chosen_donors', 'nb_donors', f'pca_{chosen[1]}')):
         csv('checks', verdict(metrics, grid, models_dir, chosen)); csv('splits', split_table(models_dir, grid_dir, chosen, metrics))
     if figures:
-        lat = read_latents(grid_dir)
-        png('figure5_latents_tsne', plot_maps({n.removesuffix('_mse'): map_2d(z, n=n_map) for n, z in lat.items()}, valid.obs, title='Latent means (t-SNE) by cell type'))
-        png('figure6_counts_pca', plot_maps({n: map_2d(z, 'pca', n=n_map) for n, z in lat.items() if n.endswith('_counts_mse')}, valid.obs, axis='PC', title='Dataset 2 latent means (PCA)'))
-        zb = map_2d(lat[f'{chosen[0]}_{chosen[1]}_mse'], n=n_map); ev = valid[eval_cells(valid.n_obs)].copy(); xm = map_2d(input_pcs(ev, chosen[1]), n=n_map)
-        for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure7_chosen_tsne_{c}', plot_maps({c: zb}, valid.obs, c, ncols=1, size=5))
-        for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure8_input_tsne_{c}', plot_maps({c: xm}, valid.obs, c, ncols=1, size=5))
+        glat = read_latents(grid_dir) if has_grid else {}
+        if glat:
+            png('figure5_latents_tsne', plot_maps({n.removesuffix('_mse'): map_2d(z, n=n_map) for n, z in glat.items()}, valid.obs, title='Latent means (t-SNE) by cell type'))
+            png('figure6_counts_pca', plot_maps({n: map_2d(z, 'pca', n=n_map) for n, z in glat.items() if n.endswith('_counts_mse')}, valid.obs, axis='PC', title='Dataset 2 latent means (PCA)'))
+        zc = lat.get(f'{chosen[0]}_{chosen[1]}', lat.get('chosen'))
+        if zc is not None:
+            zb = map_2d(zc, n=n_map); ev = valid[eval_cells(valid.n_obs)].copy(); xm = map_2d(input_pcs(ev, chosen[1]), n=n_map)
+            for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure7_chosen_tsne_{c}', plot_maps({c: zb}, valid.obs, c, ncols=1, size=5))
+            for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure8_input_tsne_{c}', plot_maps({c: xm}, valid.obs, c, ncols=1, size=5))
     return written
