@@ -92,17 +92,30 @@ def _embed(a):
     print(f"wrote {a.out}: {adata.n_obs:,} cells, obsm[{a.key!r}] of {z.shape[1]} dimensions")
 
 # %% ../nbs/09_cli.ipynb #91c480fa
-def _study_models(tr, te, d:Path, chosen:tuple, epochs:int, stage, **kw)->Path:
-    "The main job's models: the chosen model, the NB model, the chosen model conditioned on batch, and PCA-32 of its input."
-    from sadvae.train import cached_model
+def _study_models(tr, te, d:Path, chosen:tuple, epochs:int, stage, grid=None, **kw)->Path:
+    "The main job's models: the chosen model (unless the grid has it), the NB model, the chosen model conditioned on batch, and PCA-32 of its input."
+    import json
+    from sadvae.train import cached_model, model_key
     from sadvae.evaluate import pca_baseline
     specs = dict(chosen=dict(arch=chosen[0], dataset=chosen[1]), nb=dict(arch='256-32', dataset='counts', likelihood='nb'),
                  batch=dict(arch=chosen[0], dataset=chosen[1], batch_key='batch'))
+    g = Path(grid)/f'{chosen[0]}_{chosen[1]}_mse' if grid is not None else None
+    if g is not None and (g/'latent.npz').exists() and json.loads((g/'summary.json').read_text()).get('key') == model_key(tr, te, *chosen, 'mse', epochs=epochs, seed=0):
+        s = json.loads((g/'summary.json').read_text()); del specs['chosen']  # the same model on the same data: its latents are the grid's
+        stage('models', f"chosen ({chosen[0]} on {chosen[1]}, mse): in the grid ({g}), validation loss {s['final']['valid_loss']:.2f}")
     for n, o in specs.items():
         s, state = cached_model(tr, te, d/n, epochs=epochs, seed=0, **o, **kw)
         stage('models', f"{n} ({o['arch']} on {o['dataset']}, {o.get('likelihood', 'mse')}{' + batch' if 'batch_key' in o else ''}): {state}, validation loss {s['final']['valid_loss']:.2f}")
     s = pca_baseline(tr, te, d/f'pca_{chosen[1]}', chosen[1]); stage('models', f"PCA-32 of {chosen[1]}: validation reconstruction error {s['valid_recon']:.2f}")
     return d
+
+def _seed_caches(results:Path|None, out:Path):
+    "Start a run's metrics and maps from committed results: both are looked up by content, so a wrong entry is never used."
+    import shutil
+    if results is None: return
+    out.mkdir(parents=True, exist_ok=True)
+    if (results/'metrics.csv').exists() and not (out/'metrics.csv').exists(): shutil.copy(results/'metrics.csv', out/'metrics.csv')
+    if (results/'maps').is_dir(): shutil.copytree(results/'maps', out/'maps', dirs_exist_ok=True)
 
 def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5ad)
               out:str|Path,              # where models/, results/ and site/ go
@@ -128,12 +141,18 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
     if train_grid:
         grid = out/'grid'; run_grid(tr, te, grid, epochs=epochs, verbose=False, **kwargs); stage('grid', f"the 4 x 3 grid in {grid}")
     chosen = chosen_model(loss_table(read_grid(grid))) if train_grid else WRITEUP_CHOSEN
-    done['models'] = _study_models(tr, te, out/'models', chosen, epochs, stage, **kwargs)
-    done['results'] = write_results(grid if grid is not None and Path(grid).exists() else None, out/'models', te, out/'results', figures=figures)
-    stage('evaluation', f"{len(done['results'])} tables and figures in {out/'results'}" + ('' if grid is not None and Path(grid).exists() else ' (no grid: the models only)'))
+    done['models'] = _study_models(tr, te, out/'models', chosen, epochs, stage, grid, **kwargs)
+    has_grid = grid is not None and any(Path(grid).glob('*/summary.json'))
+    _seed_caches(Path(grid).parent if has_grid else None, out/'results')
+    done['results'] = write_results(grid if has_grid else None, out/'models', te, out/'results', figures=figures)
+    stage('evaluation', f"{len(done['results'])} tables and figures in {out/'results'}" + ('' if has_grid else ' (no grid: the models only)'))
     if site is not None:
-        from sadvae.site import render_site, check_site, render_pdf, chromium, pdf_pages
-        done['site'] = render_site(out/'site', site); res = check_site(out/'site')
+        from sadvae.site import execute_report, render_site, check_site, render_pdf, chromium, pdf_pages, RUN_CHAPTERS
+        env = dict(SADVAE_DATA=str(Path(data).resolve()), SADVAE_RESULTS=str((out/'results').resolve()),
+                   SADVAE_MODELS=str((out/'models').resolve()), SADVAE_CHOSEN=','.join(chosen)) | ({'SADVAE_GRID': str(Path(grid).resolve())} if has_grid else {})
+        grid_pages = () if has_grid else ('06_results', 'conclusions')  # they need a grid: left out rather than showing another study's
+        cfg = execute_report(site, out/'report', env, tuple(c for c in RUN_CHAPTERS if c not in grid_pages), drop=grid_pages, log=lambda m: stage('report', m))
+        done['site'] = render_site(out/'site', cfg); res = check_site(out/'site')
         stage('report', f"{res['pages']} pages, {res['images']} figures, {res['math']} typeset formulas in {out/'site'}")
         if pdf and chromium() is not None: done['pdf'] = p = render_pdf(out/'site'); stage('report', f"{p} ({pdf_pages(p)} pages)")
         elif pdf: stage('report', "no PDF: Chromium is not installed (apt-get install chromium)")
@@ -146,7 +165,8 @@ def _run(a):
     data = _data_dir(a)
     if a.epochs == 0:  # the data summary only
         tr, te = load_course(data); print(pd.concat(dict(train=summarize(tr), test=summarize(te)), axis=1).to_string()); return
-    grid = Path(a.grid) if a.grid else (Path('results/grid') if Path('results/grid').exists() else None)
+    builtin = Path('results/grid') if a.data is None and Path('results/grid').exists() else None  # the committed grid is of the built-in data
+    grid = Path(a.grid) if a.grid else builtin
     cfg = Path(a.config) if not a.no_site and Path(a.config).exists() else None
     if not a.no_site and cfg is None: print(f"no {a.config} here (run from the repository root for the report site); skipping the site")
     done = run_study(data, a.out, grid=grid, train_grid=a.train_grid, epochs=a.epochs, figures=not a.no_figures, site=cfg, pdf=not a.no_pdf,
