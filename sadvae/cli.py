@@ -8,7 +8,7 @@ import sys, argparse
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['HelpFormatter', 'parser', 'main']
+__all__ = ['run_study', 'HelpFormatter', 'parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #8416a00f
 def _simulate(a):
@@ -91,17 +91,88 @@ def _embed(a):
     z = model.get_latent_representation(adata, key=a.key); write_h5ad(adata, a.out)
     print(f"wrote {a.out}: {adata.n_obs:,} cells, obsm[{a.key!r}] of {z.shape[1]} dimensions")
 
+# %% ../nbs/09_cli.ipynb #91c480fa
+def _study_models(tr, te, d:Path, chosen:tuple, epochs:int, stage, grid=None, **kw)->Path:
+    "The main job's models: the chosen model (unless the grid has it), the NB model, the chosen model conditioned on batch, and PCA-32 of its input."
+    import json
+    from sadvae.train import cached_model, model_key
+    from sadvae.evaluate import pca_baseline
+    specs = dict(chosen=dict(arch=chosen[0], dataset=chosen[1]), nb=dict(arch='256-32', dataset='counts', likelihood='nb'),
+                 batch=dict(arch=chosen[0], dataset=chosen[1], batch_key='batch'))
+    g = Path(grid)/f'{chosen[0]}_{chosen[1]}_mse' if grid is not None else None
+    if g is not None and (g/'latent.npz').exists() and json.loads((g/'summary.json').read_text()).get('key') == model_key(tr, te, *chosen, 'mse', epochs=epochs, seed=0):
+        s = json.loads((g/'summary.json').read_text()); del specs['chosen']  # the same model on the same data: its latents are the grid's
+        stage('models', f"chosen ({chosen[0]} on {chosen[1]}, mse): in the grid ({g}), validation loss {s['final']['valid_loss']:.2f}")
+    for n, o in specs.items():
+        s, state = cached_model(tr, te, d/n, epochs=epochs, seed=0, **o, **kw)
+        stage('models', f"{n} ({o['arch']} on {o['dataset']}, {o.get('likelihood', 'mse')}{' + batch' if 'batch_key' in o else ''}): {state}, validation loss {s['final']['valid_loss']:.2f}")
+    s = pca_baseline(tr, te, d/f'pca_{chosen[1]}', chosen[1]); stage('models', f"PCA-32 of {chosen[1]}: validation reconstruction error {s['valid_recon']:.2f}")
+    return d
+
+def _seed_caches(results:Path|None, out:Path):
+    "Start a run's metrics and maps from committed results: both are looked up by content, so a wrong entry is never used."
+    import shutil
+    if results is None: return
+    out.mkdir(parents=True, exist_ok=True)
+    if (results/'metrics.csv').exists() and not (out/'metrics.csv').exists(): shutil.copy(results/'metrics.csv', out/'metrics.csv')
+    if (results/'maps').is_dir(): shutil.copytree(results/'maps', out/'maps', dirs_exist_ok=True)
+
+def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5ad)
+              out:str|Path,              # where models/, results/ and site/ go
+              grid:str|Path|None=None,   # a grid folder whose tables the results show (None: none)
+              train_grid:bool=False,     # train the 4 x 3 grid into out/grid first (hours at full size)
+              epochs:int=30,             # epochs of every model
+              figures:bool=True,         # draw the t-SNE maps
+              site:str|Path|None='_quarto.yml', # the Quarto project to render into out/site (None: no site)
+              pdf:bool=True,             # also print the site to a PDF (needs Chromium)
+              log=print,                 # where the stage lines go
+              **kwargs,                  # `fit` options of every model (device, progress, ...)
+             )->dict:                    # stage -> what it produced
+    "The study in stages, each cached: data, preprocessing check, models, evaluation, report site and PDF."
+    import time
+    from sadvae.data import load_course, check_pair
+    from sadvae.train import run_grid
+    from sadvae.evaluate import read_grid, loss_table, chosen_model, write_results, WRITEUP_CHOSEN
+    out, t0, done = Path(out), time.perf_counter(), {}
+    def stage(name, msg): log(f"[{time.perf_counter() - t0:7.1f} s] {name}: {msg}", flush=True)
+    tr, te = load_course(data); stage('data', f"{tr.n_obs:,} training and {te.n_obs:,} validation cells x {tr.n_vars:,} genes from {data}")
+    chk = check_pair(tr, te); rel = max(chk['train']['x_rel_diff'], chk['test']['x_rel_diff'])
+    stage('preprocessing', f"X = counts / size factors (largest relative difference {rel:.1e}); each model fits its input on the training cells")
+    if train_grid:
+        grid = out/'grid'; run_grid(tr, te, grid, epochs=epochs, verbose=False, **kwargs); stage('grid', f"the 4 x 3 grid in {grid}")
+    chosen = chosen_model(loss_table(read_grid(grid))) if train_grid else WRITEUP_CHOSEN
+    done['models'] = _study_models(tr, te, out/'models', chosen, epochs, stage, grid, **kwargs)
+    has_grid = grid is not None and any(Path(grid).glob('*/summary.json'))
+    _seed_caches(Path(grid).parent if has_grid else None, out/'results')
+    done['results'] = write_results(grid if has_grid else None, out/'models', te, out/'results', figures=figures)
+    stage('evaluation', f"{len(done['results'])} tables and figures in {out/'results'}" + ('' if has_grid else ' (no grid: the models only)'))
+    if site is not None:
+        from sadvae.site import execute_report, render_site, check_site, render_pdf, chromium, pdf_pages, RUN_CHAPTERS
+        env = dict(SADVAE_DATA=str(Path(data).resolve()), SADVAE_RESULTS=str((out/'results').resolve()),
+                   SADVAE_MODELS=str((out/'models').resolve()), SADVAE_CHOSEN=','.join(chosen)) | ({'SADVAE_GRID': str(Path(grid).resolve())} if has_grid else {})
+        grid_pages = () if has_grid else ('06_results', 'conclusions')  # they need a grid: left out rather than showing another study's
+        cfg = execute_report(site, out/'report', env, tuple(c for c in RUN_CHAPTERS if c not in grid_pages), drop=grid_pages, log=lambda m: stage('report', m))
+        done['site'] = render_site(out/'site', cfg); res = check_site(out/'site')
+        stage('report', f"{res['pages']} pages, {res['images']} figures, {res['math']} typeset formulas in {out/'site'}")
+        if pdf and chromium() is not None: done['pdf'] = p = render_pdf(out/'site'); stage('report', f"{p} ({pdf_pages(p)} pages)")
+        elif pdf: stage('report', "no PDF: Chromium is not installed (apt-get install chromium)")
+    return done
+
 # %% ../nbs/09_cli.ipynb #2c286394
 def _run(a):
     from sadvae.data import load_course, summarize
-    from sadvae.train import train_vae
     import pandas as pd
-    tr, te = load_course(_data_dir(a))
-    print(pd.concat(dict(train=summarize(tr), test=summarize(te)), axis=1).to_string())
-    if a.epochs == 0: return
-    print(f"training [256]/32 on Pearson residuals for {a.epochs} epochs into {a.out} ...", flush=True)
-    _, h = train_vae(tr, te, arch='256-32', dataset='pearson', out=a.out, epochs=a.epochs, seed=0, device=a.device, progress=False if a.quiet else None, embed_key=None)
-    print(h[['epoch', 'train_loss', 'valid_loss', 'valid_recon', 'valid_kl', 'seconds']].round(2).to_string(index=False))
+    data = _data_dir(a)
+    if a.epochs == 0:  # the data summary only
+        tr, te = load_course(data); print(pd.concat(dict(train=summarize(tr), test=summarize(te)), axis=1).to_string()); return
+    builtin = Path('results/grid') if a.data is None and Path('results/grid').exists() else None  # the committed grid is of the built-in data
+    grid = Path(a.grid) if a.grid else builtin
+    cfg = Path(a.config) if not a.no_site and Path(a.config).exists() else None
+    if not a.no_site and cfg is None: print(f"no {a.config} here (run from the repository root for the report site); skipping the site")
+    done = run_study(data, a.out, grid=grid, train_grid=a.train_grid, epochs=a.epochs, figures=not a.no_figures, site=cfg, pdf=not a.no_pdf,
+                     device=a.device, progress=False if a.quiet else None)
+    print(f"results: {Path(a.out)/'results'}" + (f"\nopen {Path(done['site']).resolve()}" if 'site' in done else ''))
+
 
 # %% ../nbs/09_cli.ipynb #837417aa
 def _evaluate(a):
@@ -153,10 +224,15 @@ def parser()->argparse.ArgumentParser:
         if train:
             q.add_argument('--device', default='auto', help="'auto', 'cpu', 'cuda' or 'mps'")
             q.add_argument('--quiet', action='store_true', help='no progress output')
-    r = sub.add_parser('run', help='run the study on the default data (made once, then cached)', formatter_class=fmt,
-                       description="The study in one command: make the default data once (cached), summarise it, and train the write-up's chosen model ([256]/32 on Pearson residuals) into --out; a rerun reuses what is done.")
-    common(r); r.add_argument('--out', default='runs/main', help='output folder of the trained model')
-    r.add_argument('--epochs', type=int, default=30, help='training epochs (0: data summary only)'); r.set_defaults(fn=_run)
+    r = sub.add_parser('run', help='the whole study: data, models, evaluation, report site and PDF', formatter_class=fmt,
+                       description="The study in one command, in cached stages: the default data (made once) or --data DIR, the preprocessing check, the chosen, NB and batch-conditioned models and PCA at full size, the results chapter's tables and figures (with the grid's tables from --grid-dir), then the report site and its PDF; a rerun reuses every finished stage.")
+    common(r); r.add_argument('--out', default='runs/main', help='output folder: models/, results/, site/')
+    r.add_argument('--epochs', type=int, default=30, help='epochs of every model (0: print the data summary only)')
+    r.add_argument('--grid-dir', dest='grid', default=None, help='a finished grid folder for Tables 1-3 and Figures 4-6 (default: results/grid when present)')
+    r.add_argument('--train-grid', action='store_true', help='train the 4 x 3 grid into OUT/grid first (hours at full size; resumable)')
+    r.add_argument('--no-figures', action='store_true', help='skip the t-SNE maps'); r.add_argument('--no-site', action='store_true', help='skip the report site')
+    r.add_argument('--no-pdf', action='store_true', help='skip the PDF'); r.add_argument('--config', default='_quarto.yml', help='the Quarto project of the site')
+    r.set_defaults(fn=_run)
     t = sub.add_parser('train', help='train one VAE on your own .h5ad file, or on a course pair', formatter_class=fmt,
                        description="With FILE: train on any AnnData with raw counts (the SadVAE API's defaults: negative binomial, epochs scaled to the cells, early stopping on held-out cells). Without it: train on a course pair (--data DIR, or the built-in data), validating on its test file.")
     t.add_argument('file', nargs='?', help='an .h5ad file with raw counts in --layer (or X)'); common(t)

@@ -15,7 +15,7 @@ __all__ = ['COURSE_OBS', 'COURSE_VAR', 'COURSE_SHAPE', 'CELL_TYPES', 'SITE_DONOR
            'COURSE_STATS', 'CourseDataError', 'read_h5ad', 'check_counts', 'x_relation', 'check_course', 'check_pair',
            'pair_paths', 'load_course', 'atomic_path', 'write_h5ad', 'library_size_factors', 'SimParams',
            'course_anndata', 'test_subset', 'simulate_course', 'write_pair', 'to_course', 'real_600', 'cache_dir',
-           'default_data', 'summarize', 'value_stats', 'gene_stats', 'realism_table', 'plot_realism']
+           'default_data', 'report_paths', 'summarize', 'value_stats', 'gene_stats', 'realism_table', 'plot_realism']
 
 # %% ../nbs/00_data.ipynb #9d278f53
 COURSE_OBS = ['GEX_n_genes_by_counts', 'GEX_pct_counts_mt', 'GEX_size_factors', 'GEX_phase',
@@ -513,6 +513,15 @@ def default_data(scale:str='full', # 'full' (course size) or 'small' (tests)
         t = time.time(); simulate_course(d, **{k: v for k, v in params.items() if k != 'sim_version'})
         with atomic_path(man) as tmp: tmp.write_text(json.dumps(dict(params=params, seconds=round(time.time()-t, 1)), indent=1))
     return d
+
+# %% ../nbs/00_data.ipynb #977e2c3d
+def report_paths(scale:str='full', # scale of the built-in data, used when no run named its data
+                 root:str|Path='..', # the repository, seen from the notebooks
+                )->dict:             # data, results, grid and models folders
+    "The data and results a report chapter shows: a `sadvae run`'s (its `SADVAE_*` variables), else the built-in data and committed results."
+    env = os.environ.get; res = Path(env('SADVAE_RESULTS') or Path(root)/'results')
+    return dict(data=Path(env('SADVAE_DATA') or default_data(scale)), results=res,
+                grid=Path(env('SADVAE_GRID') or res/'grid'), models=Path(env('SADVAE_MODELS') or res/'models'))
 
 # %% ../nbs/00_data.ipynb #1b304f86
 def summarize(adata:ad.AnnData, # a course-layout AnnData

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_results.ipynb #3fa86fa4
 from __future__ import annotations
-import json, time, warnings
+import hashlib, json, time, warnings
 from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -16,11 +16,11 @@ from .train import (DATASETS, WRITEUP_LOSS, cached_model, load_latent, save_late
                     fingerprint, adata_fingerprint)
 
 # %% auto #0
-__all__ = ['WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP', 'DATASET_LABELS', 'TERMS', 'HELDOUT_DONORS', 'RESOLUTIONS', 'with_means',
-           'read_grid', 'loss_table', 'beside_writeup', 'claims', 'read_history', 'plot_training', 'read_latents',
-           'map_2d', 'plot_maps', 'chosen_model', 'input_pcs', 'knn_accuracy', 'leiden_scores', 'scib_scores',
-           'latent_metrics', 'metrics_table', 'pca_baseline', 'scvi_baseline', 'extra_specs', 'run_extras',
-           'study_latents', 'verdict', 'split_table', 'write_results']
+__all__ = ['WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP', 'DATASET_LABELS', 'TERMS', 'HELDOUT_DONORS', 'RESOLUTIONS', 'WRITEUP_CHOSEN',
+           'with_means', 'read_grid', 'loss_table', 'beside_writeup', 'claims', 'read_history', 'plot_training',
+           'read_latents', 'frame_digest', 'map_2d', 'plot_maps', 'chosen_model', 'input_pcs', 'knn_accuracy',
+           'leiden_scores', 'scib_scores', 'latent_metrics', 'metrics_table', 'pca_baseline', 'scvi_baseline',
+           'extra_specs', 'run_extras', 'study_latents', 'verdict', 'split_table', 'write_results']
 
 # %% ../nbs/06_results.ipynb #7dae31cb
 _ROWS = pd.Index(['1024-512-256-32', '1024-512-256-64', '256-128-128', '256-32'], name='arch')
@@ -126,19 +126,32 @@ def read_latents(path:str|Path,       # a folder of model folders, each with lat
     return {n: load_latent(Path(path)/n/'latent.npz') for n in names}
 
 # %% ../nbs/06_results.ipynb #519c92d9
+def frame_digest(*parts)->str:
+    "A short hash of the values and labels of data frames and series (what a cached map or row was computed from)."
+    h = hashlib.sha256()
+    for p in parts: h.update(pd.util.hash_pandas_object(p, index=True).to_numpy().tobytes() if isinstance(p, (pd.DataFrame, pd.Series)) else str(p).encode())
+    return h.hexdigest()[:16]
+
 def map_2d(z:pd.DataFrame,     # cells x dimensions (latent means, or principal components of the input)
            method:str='tsne',  # 'tsne' or 'pca'
            n:int|None=5000,    # cells to keep (a seeded subsample; None: all)
            seed:int=0,         # seed of the subsample and of t-SNE
+           cache:str|Path|None=None, # a folder of maps, looked up by what they were computed from
           )->pd.DataFrame:     # cells x (dim1, dim2), indexed by cell
     "A 2-D map of a representation by t-SNE or PCA, on a seeded subsample of cells."
     import scanpy as sc
+    if method not in ('tsne', 'pca'): raise ValueError(f"unknown method {method!r}: use 'tsne' or 'pca'")
     if n is not None and len(z) > n: z = z.iloc[np.sort(np.random.default_rng(seed).choice(len(z), n, replace=False))]
+    f = Path(cache)/f'{method}_{frame_digest(z, seed)}.csv' if cache is not None else None
+    if f is not None and f.exists(): return pd.read_csv(f, index_col=0).set_axis(z.index)
     a = ad.AnnData(np.asarray(z, dtype=np.float32), obs=pd.DataFrame(index=z.index.astype(str)))
     if method == 'tsne': sc.tl.tsne(a, use_rep='X', random_state=seed, n_jobs=2); xy = a.obsm['X_tsne']
-    elif method == 'pca': sc.pp.pca(a, n_comps=2, random_state=seed); xy = a.obsm['X_pca']
-    else: raise ValueError(f"unknown method {method!r}: use 'tsne' or 'pca'")
-    return pd.DataFrame(xy[:, :2], index=z.index, columns=['dim1', 'dim2'])
+    else: sc.pp.pca(a, n_comps=2, random_state=seed); xy = a.obsm['X_pca']
+    m = pd.DataFrame(xy[:, :2], index=z.index, columns=['dim1', 'dim2'])
+    if f is not None:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(f) as tmp: m.to_csv(tmp)
+    return m
 
 # %% ../nbs/06_results.ipynb #b2ce9abb
 def plot_maps(maps:dict,          # panel title -> map from `map_2d`
@@ -261,11 +274,19 @@ def latent_metrics(z:pd.DataFrame,     # cells x dimensions, indexed by cell
 
 def metrics_table(latents:dict,  # name -> cells x dimensions (see `read_latents`)
                   obs:pd.DataFrame, # annotations
+                  cache:str|Path|None=None, # a CSV of earlier rows: a row is reused while its inputs are unchanged
                   **kwargs,       # `latent_metrics` options
-                 )->pd.DataFrame: # one row per representation
+                 )->pd.DataFrame: # one row per representation; `digest` names what it was computed from
     "The latent-space measures of many representations, on the cells they all share."
     cells = pd.Index(sorted(set.intersection(*(set(z.index) for z in latents.values()))))
-    return pd.DataFrame({n: latent_metrics(z.loc[cells], obs, **kwargs) for n, z in latents.items()}).T.rename_axis('model')
+    old = pd.read_csv(cache, index_col=0) if cache is not None and Path(cache).exists() else pd.DataFrame(columns=['digest'])
+    rows = {}
+    for n, z in latents.items():
+        key = frame_digest(z.loc[cells], obs.loc[cells], sorted(kwargs.items()))
+        hit = old.index[old.digest == key]
+        rows[n] = old.loc[hit[0]].drop('digest') if len(hit) else latent_metrics(z.loc[cells], obs, **kwargs)
+        rows[n]['digest'] = key
+    return pd.DataFrame(rows).T.rename_axis('model').infer_objects()
 
 # %% ../nbs/06_results.ipynb #f5216c1d
 def _write_summary(d:Path, s:dict):
@@ -362,11 +383,11 @@ def run_extras(train:ad.AnnData,       # training cells (course layout)
     return pd.DataFrame(rows).set_index('name')
 
 # %% ../nbs/06_results.ipynb #7a6b5442
-def study_latents(grid:str|Path,   # the grid folder
+def study_latents(grid:str|Path|None, # the grid folder (None: none)
                   models:str|Path, # the folder of `run_extras`
                  )->dict:          # name -> latent means
     "Latent means of every grid model (named arch_dataset) and every extra model and baseline."
-    lat = {n.removesuffix('_mse'): z for n, z in read_latents(grid).items()}
+    lat = {n.removesuffix('_mse'): z for n, z in read_latents(grid).items()} if grid is not None else {}
     return lat | (read_latents(models) if Path(models).exists() else {})
 
 # %% ../nbs/06_results.ipynb #eeacbebc
@@ -381,7 +402,8 @@ def verdict(metrics:pd.DataFrame, # from `metrics_table` over `study_latents`
     g = grid.set_index(['arch', 'dataset'])
     pca_recon = {ds: summ(f'pca_{ds}').get('valid_recon', np.nan) for ds in DATASETS}
     vae_recon = g.xs('256-32', level='arch').valid_recon  # the VAE with PCA's dimension and a single hidden layer
-    rows = [(f'Gaussian VAE [256]/32 reconstruction <= PCA-32 ({DATASET_LABELS[ds]})', f"{vae_recon[ds]:.1f} vs {pca_recon[ds]:.1f}", vae_recon[ds] <= pca_recon[ds]) for ds in DATASETS]
+    rows = [(f'Gaussian VAE [256]/32 reconstruction <= PCA-32 ({DATASET_LABELS[ds]})', f"{vae_recon[ds]:.1f} vs {pca_recon[ds]:.1f}", vae_recon[ds] <= pca_recon[ds])
+            for ds in DATASETS if not np.isnan(pca_recon[ds])]  # a run trains PCA of the chosen input only
     for k in ('knn_accuracy', 'ari'):
         rows.append((f'chosen model beats PCA-32 on {k}', f"{metrics.loc[best, k]:.3f} vs {metrics.loc['pca_'+ch, k]:.3f}", metrics.loc[best, k] > metrics.loc['pca_'+ch, k]))
         if 'scvi' in metrics.index: rows.append((f'NB VAE >= scVI on {k}', f"{metrics.loc['nb', k]:.3f} vs {metrics.loc['scvi', k]:.3f}", metrics.loc['nb', k] >= metrics.loc['scvi', k]))
@@ -407,14 +429,16 @@ def split_table(models:str|Path,      # the folder of `run_extras`
     return pd.DataFrame(rows).T
 
 # %% ../nbs/06_results.ipynb #03e75d62
-def write_results(grid_dir:str|Path,   # the grid folder
-                  models_dir:str|Path, # the folder of `run_extras`
+WRITEUP_CHOSEN = ('256-32', 'pearson')  # the write-up's choice: [256]/32 on Pearson residuals
+
+def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid tables or grid figures)
+                  models_dir:str|Path, # the folder of `run_extras` (or of the main job's models)
                   valid:ad.AnnData,    # the validation cells (annotations for metrics and maps)
                   out:str|Path,        # where tables (CSV) and figures/ (PNG) go
                   figures:bool=True,   # also draw the t-SNE figures (minutes at full scale)
                   n_map:int=5000,      # cells in the maps
                  )->dict:              # name -> path written
-    "Rebuild every table and figure of the results chapter from stored results."
+    "Rebuild every table and figure of the results chapter from stored results; metrics and maps are reused while their inputs are unchanged."
     import matplotlib; import matplotlib.pyplot as plt
     out = Path(out); (out/'figures').mkdir(parents=True, exist_ok=True); written = {}
     def csv(name, df):
@@ -423,18 +447,27 @@ def write_results(grid_dir:str|Path,   # the grid folder
     def png(name, fig):
         with atomic_path(out/'figures'/f'{name}.png') as tmp: fig.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
         plt.close(fig); written[name] = out/'figures'/f'{name}.png'
-    grid = read_grid(grid_dir); tabs = {t: loss_table(grid, t) for t in ('loss', 'recon', 'kl')}
-    for i, t in enumerate(('loss', 'recon', 'kl'), 1): csv(f'table{i}_{t}', beside_writeup(tabs[t], t))
-    csv('claims', pd.concat({'write-up': claims(with_means(WRITEUP_LOSS), with_means(WRITEUP_KL)), 'sadvae': claims(tabs['loss'], tabs['kl'])}, axis=1))
-    chosen = chosen_model(tabs['loss']); png('figure4_training', plot_training(grid_dir))
-    metrics = metrics_table(study_latents(grid_dir, models_dir), valid.obs); csv('metrics', metrics)
-    if all((Path(models_dir)/n/'summary.json').exists() for n in ('nb', 'batch', 'chosen_donors', 'nb_donors', f'pca_{chosen[1]}')):
+    has_grid = grid_dir is not None and Path(grid_dir).exists() and any(Path(grid_dir).glob('*/summary.json'))
+    grid = read_grid(grid_dir) if has_grid else None; chosen = WRITEUP_CHOSEN
+    if has_grid:
+        tabs = {t: loss_table(grid, t) for t in ('loss', 'recon', 'kl')}
+        for i, t in enumerate(('loss', 'recon', 'kl'), 1): csv(f'table{i}_{t}', beside_writeup(tabs[t], t))
+        csv('claims', pd.concat({'write-up': claims(with_means(WRITEUP_LOSS), with_means(WRITEUP_KL)), 'sadvae': claims(tabs['loss'], tabs['kl'])}, axis=1))
+        if len(grid) == 12: chosen = chosen_model(tabs['loss'])
+        png('figure4_training', plot_training(grid_dir))
+    lat = study_latents(grid_dir if has_grid else None, models_dir)
+    metrics = metrics_table(lat, valid.obs, cache=out/'metrics.csv'); csv('metrics', metrics)
+    if has_grid and all((Path(models_dir)/n/'summary.json').exists() for n in ('nb', 'batch', 'chosen_donors', 'nb_donors', f'pca_{chosen[1]}')):
         csv('checks', verdict(metrics, grid, models_dir, chosen)); csv('splits', split_table(models_dir, grid_dir, chosen, metrics))
     if figures:
-        lat = read_latents(grid_dir)
-        png('figure5_latents_tsne', plot_maps({n.removesuffix('_mse'): map_2d(z, n=n_map) for n, z in lat.items()}, valid.obs, title='Latent means (t-SNE) by cell type'))
-        png('figure6_counts_pca', plot_maps({n: map_2d(z, 'pca', n=n_map) for n, z in lat.items() if n.endswith('_counts_mse')}, valid.obs, axis='PC', title='Dataset 2 latent means (PCA)'))
-        zb = map_2d(lat[f'{chosen[0]}_{chosen[1]}_mse'], n=n_map); ev = valid[eval_cells(valid.n_obs)].copy(); xm = map_2d(input_pcs(ev, chosen[1]), n=n_map)
-        for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure7_chosen_tsne_{c}', plot_maps({c: zb}, valid.obs, c, ncols=1, size=5))
-        for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure8_input_tsne_{c}', plot_maps({c: xm}, valid.obs, c, ncols=1, size=5))
+        maps = out/'maps'  # t-SNE and PCA coordinates, reused while the representation is unchanged
+        glat = read_latents(grid_dir) if has_grid else {}
+        if glat:
+            png('figure5_latents_tsne', plot_maps({n.removesuffix('_mse'): map_2d(z, n=n_map, cache=maps) for n, z in glat.items()}, valid.obs, title='Latent means (t-SNE) by cell type'))
+            png('figure6_counts_pca', plot_maps({n: map_2d(z, 'pca', n=n_map, cache=maps) for n, z in glat.items() if n.endswith('_counts_mse')}, valid.obs, axis='PC', title='Dataset 2 latent means (PCA)'))
+        zc = lat.get(f'{chosen[0]}_{chosen[1]}', lat.get('chosen'))
+        if zc is not None:
+            zb = map_2d(zc, n=n_map, cache=maps); ev = valid[eval_cells(valid.n_obs)].copy(); xm = map_2d(input_pcs(ev, chosen[1]), n=n_map, cache=maps)
+            for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure7_chosen_tsne_{c}', plot_maps({c: zb}, valid.obs, c, ncols=1, size=5))
+            for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure8_input_tsne_{c}', plot_maps({c: xm}, valid.obs, c, ncols=1, size=5))
     return written

@@ -8,8 +8,8 @@ import copy, html, inspect, json, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MODULES', 'CSS', 'site_pages', 'report_notebook', 'render_page', 'api_markdown', 'render_site', 'check_site',
-           'chromium', 'render_pdf', 'pdf_pages', 'browser_check']
+__all__ = ['MODULES', 'CSS', 'RUN_CHAPTERS', 'site_pages', 'report_notebook', 'render_page', 'api_markdown', 'render_site',
+           'check_site', 'execute_report', 'chromium', 'render_pdf', 'pdf_pages', 'browser_check']
 
 # %% ../nbs/08_site.ipynb #62658862
 def _entries(items, root):
@@ -159,6 +159,55 @@ def check_site(site:str|Path, # a folder written by `render_site`
         if re.search(r'\$\$|\\\(|\\frac', text): bad['raw_tex'].append(p.name)
         if re.search(r'#\|\s*(export|default_exp|hide)', t): bad['directives'].append(p.name)
     return dict(pages=len(pages), images=n_img, math=n_math, **bad)
+
+# %% ../nbs/08_site.ipynb #8562cee7
+RUN_CHAPTERS = ('00_data', '01_exploration', '02_preprocessing', '06_results', 'conclusions')
+
+_EXEC = '''import sys
+from execnb.shell import CaptureShell
+sh = CaptureShell()
+sh.execute(sys.argv[1], sys.argv[1], preproc=lambda c: 'nbdev_export' + '(' in c.source)  # the export cell (spelt apart: nbdev skips cells that name it)
+sys.exit(1 if sh.exc else 0)'''
+
+def _run_key(src:Path, env:dict)->str:
+    "What an executed chapter depends on: its notebook, the run's variables and the files of its results folder."
+    from sadvae.train import fingerprint
+    res = Path(env.get('SADVAE_RESULTS', '.'))
+    files = sorted((str(p.relative_to(res)), p.stat().st_mtime_ns) for p in res.glob('*.csv')) if res.exists() else []
+    return fingerprint(src.read_text(), sorted(env.items()), files)
+
+# %% ../nbs/08_site.ipynb #f15876ab
+def _without(items:list, drop:tuple)->list:
+    "Sidebar entries without the pages whose notebook is named in `drop`."
+    keep = lambda it: not (isinstance(it, dict) and 'href' in it and Path(it['href']).stem in drop) and not (isinstance(it, str) and Path(it).stem in drop)
+    return [dict(it, contents=_without(it['contents'], drop)) if isinstance(it, dict) and 'contents' in it else it for it in items if keep(it)]
+
+# %% ../nbs/08_site.ipynb #7630efd1
+def execute_report(config:str|Path,  # the Quarto project whose sidebar lists the pages
+                   out:str|Path,     # where the copy goes (its _quarto.yml, and the notebooks under the same paths)
+                   env:dict,         # SADVAE_* variables naming this run's data and results
+                   chapters:tuple=RUN_CHAPTERS, # notebooks executed; the others keep their stored outputs
+                   drop:tuple=(),    # notebooks left out of the copy's sidebar
+                   log=print,        # one line per chapter
+                  )->Path:           # the copy's _quarto.yml
+    "Copy the report's notebooks and execute the chapters that show data or results on this run's."
+    import os, subprocess, sys, time
+    import yaml
+    config, out = Path(config), Path(out); out.mkdir(parents=True, exist_ok=True)
+    cfg = yaml.safe_load(config.read_text()); side = cfg['website']['sidebar']; side = side[0] if isinstance(side, list) else side
+    side['contents'] = _without(side.get('contents', []), drop)
+    (out/'_quarto.yml').write_text(yaml.safe_dump(cfg, sort_keys=False))
+    for _, p in site_pages(out/'_quarto.yml'):
+        p = config.parent/p.relative_to(out)
+        dst = out/p.relative_to(config.parent); dst.parent.mkdir(parents=True, exist_ok=True)
+        if p.stem not in chapters: shutil.copy(p, dst); continue
+        key = _run_key(p, env); done = dst.with_suffix('.key')
+        if dst.exists() and done.exists() and done.read_text() == key: log(f"{p.stem}: unchanged, not run again"); continue
+        t = time.perf_counter(); shutil.copy(p, dst); done.unlink(missing_ok=True)
+        r = subprocess.run([sys.executable, '-c', _EXEC, str(dst.resolve())], cwd=dst.parent, env={k: v for k, v in os.environ.items() if k != 'IN_TEST'} | env, capture_output=True, text=True)
+        if r.returncode == 0: done.write_text(key)
+        log(f"{p.stem}: executed in {time.perf_counter() - t:.0f} s" + ('' if r.returncode == 0 else f"; a cell failed, the page shows the error ({r.stderr.strip()[-300:]})"))
+    return out/'_quarto.yml'
 
 # %% ../nbs/08_site.ipynb #00bd760b
 def chromium()->str|None:

@@ -20,7 +20,7 @@ __all__ = ['DATASETS', 'EVAL_CELLS', 'WRITEUP_LOSS', 'CellData', 'minibatch', 'r
            'seed_everything', 'rng_state', 'set_rng_state', 'pick_device', 'evaluate', 'save_checkpoint',
            'load_checkpoint', 'FitConfig', 'fingerprint', 'data_fingerprint', 'TrainingError', 'Progress', 'fit',
            'plot_history', 'embed', 'model_facts', 'train_vae', 'eval_cells', 'code_version', 'save_latent',
-           'load_latent', 'adata_fingerprint', 'cached_model', 'run_grid']
+           'load_latent', 'adata_fingerprint', 'model_key', 'cached_model', 'run_grid']
 
 # %% ../nbs/05_training.ipynb #68d01a4f
 def _fold(tf)->tuple|None:
@@ -531,6 +531,11 @@ def adata_fingerprint(adata:ad.AnnData)->dict:
                 genes=fingerprint(list(map(str, adata.var_names))), sum=round(float(c.sum()), 2))
 
 # %% ../nbs/05_training.ipynb #d1ff48b1
+def model_key(train:ad.AnnData, valid:ad.AnnData, arch:str, dataset:str, likelihood:str, eval_data:ad.AnnData|None=None, **kwargs)->str:
+    "What a cached model is looked up by: its configuration and the identity of its data (see `cached_model`)."
+    ids = [adata_fingerprint(train), adata_fingerprint(valid)] + ([] if eval_data is None else [adata_fingerprint(eval_data)])
+    return fingerprint(arch, dataset, likelihood, {k: v for k, v in kwargs.items() if k not in _NOT_IN_KEY}, fingerprint(*ids))
+
 def cached_model(train:ad.AnnData,       # training cells
                  valid:ad.AnnData,       # validation cells, scored every epoch
                  out:str|Path,           # the model's folder: model/, history.csv, summary.json, latent.npz
@@ -542,8 +547,7 @@ def cached_model(train:ad.AnnData,       # training cells
                 )->tuple[dict, str]:     # the summary, and 'cached', 'embedded' or 'trained'
     "Train a model once and keep its summary and the latent means of the evaluation cells; reuse it while nothing changed."
     ev_ad = valid if eval_data is None else eval_data
-    ids = [adata_fingerprint(train), adata_fingerprint(valid)] + ([] if eval_data is None else [adata_fingerprint(eval_data)])
-    key = fingerprint(arch, dataset, likelihood, {k: v for k, v in kwargs.items() if k not in _NOT_IN_KEY}, fingerprint(*ids))
+    key = model_key(train, valid, arch, dataset, likelihood, eval_data, **kwargs)
     d = Path(out); sf, lf = d/'summary.json', d/'latent.npz'
     s = json.loads(sf.read_text()) if sf.exists() else {}
     if s.get('key') == key and lf.exists(): return s, 'cached'
