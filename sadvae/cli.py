@@ -226,10 +226,10 @@ def parser()->argparse.ArgumentParser:
             q.add_argument('--quiet', action='store_true', help='no progress output')
     r = sub.add_parser('run', help='the whole study: data, models, evaluation, report site and PDF', formatter_class=fmt,
                        description="The study in one command, in cached stages: the default data (made once) or --data DIR, the preprocessing check, the chosen, NB and batch-conditioned models and PCA at full size, the results chapter's tables and figures (with the grid's tables from --grid-dir), then the report site and its PDF; a rerun reuses every finished stage.")
-    common(r); r.add_argument('--out', default='runs/main', help='output folder: models/, results/, site/')
+    common(r); r.add_argument('--out', default='runs/main', help='output folder: models/, results/, report/ (executed chapters), site/ (with the PDF)')
     r.add_argument('--epochs', type=int, default=30, help='epochs of every model (0: print the data summary only)')
-    r.add_argument('--grid-dir', dest='grid', default=None, help='a finished grid folder for Tables 1-3 and Figures 4-6 (default: results/grid when present)')
-    r.add_argument('--train-grid', action='store_true', help='train the 4 x 3 grid into OUT/grid first (hours at full size; resumable)')
+    r.add_argument('--grid-dir', dest='grid', default=None, help='a finished grid folder for Tables 1-3 and Figures 4-6 (default: the committed results/grid, for the built-in data only)')
+    r.add_argument('--train-grid', '--grid', dest='train_grid', action='store_true', help='train the 4 x 3 grid into OUT/grid first (hours at full size; resumable)')
     r.add_argument('--no-figures', action='store_true', help='skip the t-SNE maps'); r.add_argument('--no-site', action='store_true', help='skip the report site')
     r.add_argument('--no-pdf', action='store_true', help='skip the PDF'); r.add_argument('--config', default='_quarto.yml', help='the Quarto project of the site')
     r.set_defaults(fn=_run)
