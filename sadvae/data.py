@@ -236,6 +236,7 @@ class SimParams:
     n_genes:int=5_000       # genes kept by seurat_v3 selection
     pool_factor:float=1.5   # simulated gene pool, as a multiple of n_genes
     seed:int=0              # random seed: the same seed gives the same files
+    cell_seed:int=-1        # seed of the cells alone (-1: `seed`); another value draws other cells from the same genes and programmes
     depth:float=5_000.      # median library size of a cell of relative depth 1 over the whole pool
     depth_sd:float=0.6      # SD of log library size within a type and batch
     site_shift:float=0.25   # SD of gene-wise log-mean shifts per site
@@ -399,6 +400,7 @@ def simulate_course(out:str|Path|None=None, # folder to write train.h5ad and tes
     rng = np.random.default_rng(seed)
     names, idx, base, theta = _gene_pool(int(round(p.n_genes*p.pool_factor)), rng)
     T, phase_eff = _programmes(names, idx, rng)
+    if p.cell_seed >= 0: rng = np.random.default_rng([seed, p.cell_seed])  # the genes above stay; the cells below change
     batch, site, donor, ctype, phase = _design(p, rng)
     obs = _obs_table(p, batch, site, donor, ctype, phase, rng)
     mt_ids = [idx[g] for g in _MT_GENES if g in idx]
