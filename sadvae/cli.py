@@ -100,8 +100,9 @@ def _study_models(tr, te, d:Path, chosen:tuple, epochs:int, stage, grid=None, **
     specs = dict(chosen=dict(arch=chosen[0], dataset=chosen[1]), nb=dict(arch='256-32', dataset='counts', likelihood='nb'),
                  batch=dict(arch=chosen[0], dataset=chosen[1], batch_key='batch'))
     g = Path(grid)/f'{chosen[0]}_{chosen[1]}_mse' if grid is not None else None
-    if g is not None and (g/'latent.npz').exists() and json.loads((g/'summary.json').read_text()).get('key') == model_key(tr, te, *chosen, 'mse', epochs=epochs, seed=0):
-        s = json.loads((g/'summary.json').read_text()); del specs['chosen']  # the same model on the same data: its latents are the grid's
+    s = json.loads((g/'summary.json').read_text()) if g is not None and (g/'latent.npz').exists() else {}
+    if s.get('key') == model_key(tr, te, *chosen, 'mse', epochs=epochs, seed=0):
+        del specs['chosen']  # the same model on the same data: its latents are the grid's
         stage('models', f"chosen ({chosen[0]} on {chosen[1]}, mse): in the grid ({g}), validation loss {s['final']['valid_loss']:.2f}")
     for n, o in specs.items():
         s, state = cached_model(tr, te, d/n, epochs=epochs, seed=0, **o, **kw)
@@ -139,12 +140,12 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
     chk = check_pair(tr, te); rel = max(chk['train']['x_rel_diff'], chk['test']['x_rel_diff'])
     stage('preprocessing', f"X = counts / size factors (largest relative difference {rel:.1e}); each model fits its input on the training cells")
     if train_grid:
-        grid = out/'grid'; run_grid(tr, te, grid, epochs=epochs, verbose=False, **kwargs); stage('grid', f"the 4 x 3 grid in {grid}")
+        grid = out/'grid'; run_grid(tr, te, grid, epochs=epochs, seed=0, verbose=False, **kwargs); stage('grid', f"the 4 x 3 grid in {grid}")
     chosen = chosen_model(loss_table(read_grid(grid))) if train_grid else WRITEUP_CHOSEN
     done['models'] = _study_models(tr, te, out/'models', chosen, epochs, stage, grid, **kwargs)
     has_grid = grid is not None and any(Path(grid).glob('*/summary.json'))
     _seed_caches(Path(grid).parent if has_grid else None, out/'results')
-    done['results'] = write_results(grid if has_grid else None, out/'models', te, out/'results', figures=figures)
+    done['results'] = write_results(grid if has_grid else None, out/'models', te, out/'results', figures=figures, chosen=chosen)
     stage('evaluation', f"{len(done['results'])} tables and figures in {out/'results'}" + ('' if has_grid else ' (no grid: the models only)'))
     if site is not None:
         from sadvae.site import execute_report, render_site, check_site, render_pdf, chromium, pdf_pages, RUN_CHAPTERS
@@ -185,7 +186,7 @@ def _evaluate(a):
     chosen = chosen_model(loss_table(grid)); print(f"chosen model (lowest mean loss): {chosen[0]} on {chosen[1]}", flush=True)
     ex = run_extras(tr, te, a.models, chosen, epochs=a.epochs, train_missing=a.train, device=a.device, progress=False if a.quiet else None)
     if (ex.state == 'missing').any(): print(f"not trained yet (add --train): {', '.join(ex.index[ex.state == 'missing'])}")
-    for name, path in write_results(a.grid, a.models, te, a.out, figures=not a.no_figures).items(): print(f"wrote {path}")
+    for name, path in write_results(a.grid, a.models, te, a.out, figures=not a.no_figures, chosen=chosen).items(): print(f"wrote {path}")
 
 # %% ../nbs/09_cli.ipynb #22c32cb6
 def _site(a):

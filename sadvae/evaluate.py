@@ -279,7 +279,7 @@ def metrics_table(latents:dict,  # name -> cells x dimensions (see `read_latents
                  )->pd.DataFrame: # one row per representation; `digest` names what it was computed from
     "The latent-space measures of many representations, on the cells they all share."
     cells = pd.Index(sorted(set.intersection(*(set(z.index) for z in latents.values()))))
-    old = pd.read_csv(cache, index_col=0) if cache is not None and Path(cache).exists() else pd.DataFrame(columns=['digest'])
+    old = pd.read_csv(cache, index_col=0, float_precision='round_trip') if cache is not None and Path(cache).exists() else pd.DataFrame(columns=['digest'])
     rows = {}
     for n, z in latents.items():
         key = frame_digest(z.loc[cells], obs.loc[cells], sorted(kwargs.items()))
@@ -437,6 +437,7 @@ def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid table
                   out:str|Path,        # where tables (CSV) and figures/ (PNG) go
                   figures:bool=True,   # also draw the t-SNE figures (minutes at full scale)
                   n_map:int=5000,      # cells in the maps
+                  chosen:tuple|None=None, # the chosen model (default: the rule on a complete grid, else the write-up's)
                  )->dict:              # name -> path written
     "Rebuild every table and figure of the results chapter from stored results; metrics and maps are reused while their inputs are unchanged."
     import matplotlib; import matplotlib.pyplot as plt
@@ -448,14 +449,14 @@ def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid table
         with atomic_path(out/'figures'/f'{name}.png') as tmp: fig.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
         plt.close(fig); written[name] = out/'figures'/f'{name}.png'
     has_grid = grid_dir is not None and Path(grid_dir).exists() and any(Path(grid_dir).glob('*/summary.json'))
-    grid = read_grid(grid_dir) if has_grid else None; chosen = WRITEUP_CHOSEN
+    grid = read_grid(grid_dir) if has_grid else None
     if has_grid:
         tabs = {t: loss_table(grid, t) for t in ('loss', 'recon', 'kl')}
         for i, t in enumerate(('loss', 'recon', 'kl'), 1): csv(f'table{i}_{t}', beside_writeup(tabs[t], t))
         csv('claims', pd.concat({'write-up': claims(with_means(WRITEUP_LOSS), with_means(WRITEUP_KL)), 'sadvae': claims(tabs['loss'], tabs['kl'])}, axis=1))
-        if len(grid) == 12: chosen = chosen_model(tabs['loss'])
+        if chosen is None and len(grid) == 12: chosen = chosen_model(tabs['loss'])
         png('figure4_training', plot_training(grid_dir))
-    lat = study_latents(grid_dir if has_grid else None, models_dir)
+    chosen = chosen or WRITEUP_CHOSEN; lat = study_latents(grid_dir if has_grid else None, models_dir)
     metrics = metrics_table(lat, valid.obs, cache=out/'metrics.csv'); csv('metrics', metrics)
     if has_grid and all((Path(models_dir)/n/'summary.json').exists() for n in ('nb', 'batch', 'chosen_donors', 'nb_donors', f'pca_{chosen[1]}')):
         csv('checks', verdict(metrics, grid, models_dir, chosen)); csv('splits', split_table(models_dir, grid_dir, chosen, metrics))

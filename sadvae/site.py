@@ -170,10 +170,10 @@ sh.execute(sys.argv[1], sys.argv[1], preproc=lambda c: 'nbdev_export' + '(' in c
 sys.exit(1 if sh.exc else 0)'''
 
 def _run_key(src:Path, env:dict)->str:
-    "What an executed chapter depends on: its notebook, the run's variables and the files of its results folder."
+    "What an executed chapter depends on: its notebook, the run's variables and the contents of its results tables."
     from sadvae.train import fingerprint
     res = Path(env.get('SADVAE_RESULTS', '.'))
-    files = sorted((str(p.relative_to(res)), p.stat().st_mtime_ns) for p in res.glob('*.csv')) if res.exists() else []
+    files = sorted((p.name, p.read_text()) for p in res.glob('*.csv')) if res.exists() else []  # contents: a rerun rewrites them unchanged
     return fingerprint(src.read_text(), sorted(env.items()), files)
 
 # %% ../nbs/08_site.ipynb #f15876ab
@@ -197,9 +197,8 @@ def execute_report(config:str|Path,  # the Quarto project whose sidebar lists th
     cfg = yaml.safe_load(config.read_text()); side = cfg['website']['sidebar']; side = side[0] if isinstance(side, list) else side
     side['contents'] = _without(side.get('contents', []), drop)
     (out/'_quarto.yml').write_text(yaml.safe_dump(cfg, sort_keys=False))
-    for _, p in site_pages(out/'_quarto.yml'):
-        p = config.parent/p.relative_to(out)
-        dst = out/p.relative_to(config.parent); dst.parent.mkdir(parents=True, exist_ok=True)
+    for _, dst in site_pages(out/'_quarto.yml'):
+        p = config.parent/dst.relative_to(out); dst.parent.mkdir(parents=True, exist_ok=True)
         if p.stem not in chapters: shutil.copy(p, dst); continue
         key = _run_key(p, env); done = dst.with_suffix('.key')
         if dst.exists() and done.exists() and done.read_text() == key: log(f"{p.stem}: unchanged, not run again"); continue
