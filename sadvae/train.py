@@ -16,11 +16,11 @@ from .model import VAE, save_model, load_model, read_model_meta, csr_rows
 from .preprocess import ModelInput, Standardizer
 
 # %% auto #0
-__all__ = ['DATASETS', 'EVAL_CELLS', 'WRITEUP_LOSS', 'CellData', 'minibatch', 'rows', 'batch_codes', 'model_input',
-           'seed_everything', 'rng_state', 'set_rng_state', 'pick_device', 'evaluate', 'save_checkpoint',
-           'load_checkpoint', 'FitConfig', 'fingerprint', 'data_fingerprint', 'TrainingError', 'Progress', 'fit',
-           'plot_history', 'embed', 'model_facts', 'train_vae', 'eval_cells', 'code_version', 'save_latent',
-           'load_latent', 'adata_fingerprint', 'model_key', 'cached_model', 'run_grid']
+__all__ = ['DATASETS', 'EVAL_CELLS', 'WRITEUP_LOSS', 'CellData', 'minibatch', 'rows', 'BackedCSR', 'batch_codes', 'model_input',
+           'backed_cells', 'seed_everything', 'rng_state', 'set_rng_state', 'pick_device', 'evaluate',
+           'save_checkpoint', 'load_checkpoint', 'FitConfig', 'fingerprint', 'data_fingerprint', 'TrainingError',
+           'Progress', 'fit', 'plot_history', 'embed', 'model_facts', 'train_vae', 'eval_cells', 'code_version',
+           'save_latent', 'load_latent', 'adata_fingerprint', 'model_key', 'cached_model', 'run_grid']
 
 # %% ../nbs/05_training.ipynb #68d01a4f
 def _fold(tf)->tuple|None:
@@ -33,22 +33,29 @@ def _fold(tf)->tuple|None:
     sc = np.asarray(tf.scale_, np.float32)
     return (1/sc, np.asarray(tf.mean_, np.float32)/sc)
 
+def _backed(X)->bool: return hasattr(X, 'epoch_order')  # a matrix read from disk (`BackedCSR`, below)
+
 class CellData:
     "A cells x genes matrix served in dense minibatches, with an optional per-minibatch transform."
-    def __init__(self, X,                    # cells x genes, sparse (CSR) or dense
+    def __init__(self, X,                    # cells x genes, sparse (CSR), dense, or on disk (`BackedCSR`)
                  transform:Callable|None=None, # rows -> dense float32 array (e.g. a fitted `Standardizer`)
                  batch:np.ndarray|None=None, # integer batch codes per cell, for batch-aware models
                  names:pd.Index|None=None,   # cell names (for writing embeddings back)
                 ):
-        self.X = sp.csr_matrix(X, dtype=np.float32) if sp.issparse(X) else np.ascontiguousarray(X, dtype=np.float32)
+        self.X = X if _backed(X) else sp.csr_matrix(X, dtype=np.float32) if sp.issparse(X) else np.ascontiguousarray(X, dtype=np.float32)
         self.transform, self.names = transform, names
         self.batch = None if batch is None else torch.as_tensor(np.asarray(batch), dtype=torch.long)
-        self.fold = _fold(transform) if sp.issparse(self.X) else None
+        self.fold = _fold(transform) if self.sparse else None
     def __len__(self): return self.X.shape[0]
     @property
     def n_genes(self): return self.X.shape[1]
     @property
-    def density(self)->float: return self.X.nnz/max(1, np.prod(self.X.shape)) if sp.issparse(self.X) else 1.
+    def sparse(self)->bool: return sp.issparse(self.X) or _backed(self.X)
+    @property
+    def density(self)->float: return self.X.nnz/max(1, np.prod(self.X.shape)) if self.sparse else 1.
+    def order(self, gen:torch.Generator, rank:int=0, world:int=1)->np.ndarray:
+        "The cells' order for one epoch: a permutation, or the block-shuffled order of a matrix on disk."
+        return self.X.epoch_order(gen, rank, world) if _backed(self.X) else torch.randperm(len(self), generator=gen).numpy()
 
 # %% ../nbs/05_training.ipynb #2cf3b28e
 def minibatch(self:CellData, idx:np.ndarray, # cell indices
@@ -69,6 +76,100 @@ def rows(self:CellData, idx:np.ndarray, # cell indices
     "The dense (transformed) minibatch of cells `idx`, and their batch codes."
     return self.minibatch(idx, device)[:2]
 CellData.minibatch, CellData.rows = minibatch, rows
+
+# %% ../nbs/05_training.ipynb #dacc30ab
+class BackedCSR:
+    "Rows of a CSR matrix in an .h5ad file, read in blocks of cells; memory set by `buffer`, not by the file."
+    def __init__(self, path:str|Path,  # an .h5ad file
+                 key:str='X',          # the matrix inside it: 'X' or 'layers/<name>'
+                 block:int=1024,       # consecutive cells read together
+                 buffer:int=65_536,    # cells held in memory while training (rounded to whole blocks)
+                ):
+        import h5py
+        self.path, self.key, self.block = str(path), key, block
+        self.k = max(1, buffer // block)  # blocks per buffer
+        try: f = h5py.File(path, 'r')
+        except OSError as e: raise CourseDataError(f"cannot read {path} as HDF5 ({e}); pass an .h5ad file written by anndata") from None
+        if key not in f: raise CourseDataError(f"{path} has no {key!r}; pass key='X' or key='layers/<name>' with one of {list(f.get('layers', {}))}")
+        g = f[key]; enc = g.attrs.get('encoding-type', 'array')
+        if enc != 'csr_matrix': raise CourseDataError(f"{path}:{key} is stored as {enc!r}, but training from disk reads CSR rows; store it sparse (adata.X = scipy.sparse.csr_matrix(adata.X)) and write the file again")
+        self._g, self.shape, self.indptr = g, tuple(int(s) for s in g.attrs['shape']), g['indptr'][:].astype(np.int64)
+        self.nnz, self.dtype, self._cur, self._plan = int(self.indptr[-1]), np.dtype(np.float32), None, []
+    def __repr__(self): return f"BackedCSR({self.path}:{self.key}, {self.shape[0]:,} x {self.shape[1]:,}, {self.nnz:,} stored)"
+    @property
+    def n_blocks(self)->int: return -(-self.shape[0] // self.block)
+
+# %% ../nbs/05_training.ipynb #2ceb1c20
+def _read(self:BackedCSR, b:int # block number
+        )->sp.csr_matrix:      # its cells, float32
+    "Read block `b` from the file."
+    s, e = b*self.block, min((b+1)*self.block, self.shape[0]); p, q = self.indptr[s], self.indptr[e]
+    return sp.csr_matrix((self._g['data'][p:q].astype(np.float32), self._g['indices'][p:q], self.indptr[s:e+1] - p), shape=(e-s, self.shape[1]))
+
+def _blocks(self:BackedCSR):
+    "Every block in file order."
+    for b in range(self.n_blocks): yield self.read(b)
+
+def _sum(self:BackedCSR, dtype=np.float64)->float:
+    "Sum of all stored values, read in chunks."
+    step = 1 << 24
+    return float(sum(self._g['data'][p:p+step].sum(dtype=dtype) for p in range(0, self.nnz, step)))
+BackedCSR.read, BackedCSR.blocks, BackedCSR.sum = _read, _blocks, _sum
+
+
+# %% ../nbs/05_training.ipynb #3a75c62d
+def _plan_order(self:BackedCSR, blocks:np.ndarray, gen:torch.Generator)->tuple[list, np.ndarray]:
+    "Buffers of `k` blocks in the given order, and their cells, shuffled within each buffer."
+    plan, out = [np.sort(blocks[i:i+self.k]) for i in range(0, len(blocks), self.k)], []
+    for grp in plan:
+        cells = np.concatenate([np.arange(b*self.block, min((b+1)*self.block, self.shape[0])) for b in grp])
+        out.append(cells[torch.randperm(len(cells), generator=gen).numpy()])
+    return plan, np.concatenate(out) if out else np.zeros(0, np.int64)
+
+def _epoch_order(self:BackedCSR, gen:torch.Generator, # the run's generator (the same in every process)
+                 rank:int=0, world:int=1, # this process, and how many there are
+                ): # cell indices, block-shuffled
+    "This epoch's order of cells: blocks in random order, cells shuffled within each buffer; with several processes, each reads its own blocks."
+    bp = torch.randperm(self.n_blocks, generator=gen).numpy()
+    parts = [self._plan_order(bp[r::world], gen) for r in range(world)]
+    self._plan, self._cur = list(parts[rank][0]), None
+    m = min(len(o) for _, o in parts)
+    return np.stack([o[:m] for _, o in parts], 1).reshape(-1)  # interleaved: cell j of process r at j*world + r
+BackedCSR._plan_order, BackedCSR.epoch_order = _plan_order, _epoch_order
+
+# %% ../nbs/05_training.ipynb #3cc9fac9
+def _buf(B, grp):
+    "Read the blocks `grp` (sorted) into one CSR buffer, without an intermediate copy of the whole."
+    spans = [(b*B.block, min((b+1)*B.block, B.shape[0])) for b in grp]
+    nnz = np.array([B.indptr[e] - B.indptr[s] for s, e in spans]); off = np.r_[0, np.cumsum(nnz)]
+    data, ind, ptr = np.empty(off[-1], np.float32), np.empty(off[-1], np.int32), [np.zeros(1, np.int64)]
+    for (s, e), o, n in zip(spans, off, nnz):
+        p = B.indptr[s]; data[o:o+n] = B._g['data'][p:p+n]; ind[o:o+n] = B._g['indices'][p:p+n]
+        ptr.append(B.indptr[s+1:e+1] - p + o)
+    m = sp.csr_matrix((data, ind, np.concatenate(ptr)), shape=(sum(e - s for s, e in spans), B.shape[1]))
+    return dict(blocks=np.asarray(grp), m=m, starts=np.r_[0, np.cumsum([e - s for s, e in spans])])
+
+def _take(B, buf, idx, blk):
+    "Rows `idx` (all inside the buffer `buf`), in order."
+    return buf['m'][buf['starts'][np.searchsorted(buf['blocks'], blk)] + idx - blk*B.block]
+
+def _getitem(self:BackedCSR, idx # cell indices
+               )->sp.csr_matrix:     # those rows, in the order asked
+    "Rows of the matrix: from the buffer the epoch's plan put them in, else read from the file and not kept."
+    idx = np.asarray(idx, dtype=np.int64); blk = idx // self.block; cur = self._cur
+    bufs = [] if cur is None else [cur]
+    if self._plan and (cur is None or not np.isin(blk, cur['blocks']).all()) and np.isin(blk, self._plan[0]).any():
+        self._cur = _buf(self, self._plan.pop(0)); bufs.append(self._cur)  # the minibatch reaches the next buffer
+    pieces, where, left = [], [], np.ones(len(idx), bool)
+    for buf in bufs:
+        inb = left & np.isin(blk, buf['blocks'])
+        if inb.any(): pieces.append(_take(self, buf, idx[inb], blk[inb])); where.append(np.flatnonzero(inb)); left &= ~inb
+    if left.any():
+        tmp = _buf(self, np.unique(blk[left])); pieces.append(_take(self, tmp, idx[left], blk[left])); where.append(np.flatnonzero(left))
+    if len(pieces) == 1: return pieces[0]
+    return sp.vstack(pieces, format='csr')[np.argsort(np.concatenate(where))]
+BackedCSR.__getitem__ = _getitem
+
 
 # %% ../nbs/05_training.ipynb #d387748c
 DATASETS = ('processed', 'counts', 'pearson')
@@ -122,6 +223,27 @@ def model_input(adata:ad.AnnData,   # course-layout AnnData
         X = tf.matrix(adata)
     codes, cats = batch_codes(adata, batch_key, fitted.get('batch_categories'))
     return CellData(X, tf, codes, adata.obs_names), dict(transform=tf, batch_categories=cats)
+
+# %% ../nbs/05_training.ipynb #a9a1ce06
+def backed_cells(path:str|Path,           # an .h5ad file whose matrix is stored as CSR
+                 layer:str|None=None,     # the matrix to train on: X (None) or a layer, e.g. 'counts'
+                 likelihood:str='mse',    # the model's likelihood: count likelihoods read raw counts untransformed
+                 batch_key:str|None=None, # obs column to condition on, or None
+                 fitted:dict|None=None,   # {'transform':..., 'batch_categories':...} from the training file
+                 block:int=1024,          # consecutive cells per read
+                 buffer:int=65_536,       # cells held in memory while training
+                )->tuple[CellData, dict]: # as `model_input`
+    "The `CellData` of an .h5ad file read from disk during training, for data larger than memory."
+    X, fitted = BackedCSR(path, 'X' if layer is None else f'layers/{layer}', block, buffer), dict(fitted or {})
+    a = ad.read_h5ad(path, backed='r')
+    try: codes, cats = batch_codes(a, batch_key, fitted.get('batch_categories')); names, genes = a.obs_names, a.var_names
+    finally: a.file.close()
+    tf = fitted.get('transform')
+    if tf is None and likelihood not in ('poisson', 'nb', 'zinb'):
+        st = Standardizer()
+        for m in X.blocks(): st.partial_fit(m, genes)
+        tf = ModelInput('processed', st)
+    return CellData(X, tf, codes, names), dict(transform=tf, batch_categories=cats)
 
 # %% ../nbs/05_training.ipynb #f7712194
 def seed_everything(seed:int, # the run's seed
@@ -216,7 +338,7 @@ def data_fingerprint(data:CellData)->dict:
     "Cheap identity of a data set: shape, stored values' sum and a sample of rows after the transform."
     X = data.X; s = float(X.sum()) if sp.issparse(X) else float(X.sum(dtype=np.float64))
     x, _ = data.rows(np.linspace(0, len(data)-1, min(len(data), 16)).astype(int))
-    return dict(shape=list(X.shape), nnz=int(X.nnz) if sp.issparse(X) else None, sum=round(s, 3), sample=round(float(x.double().sum()), 4))
+    return dict(shape=list(X.shape), nnz=int(X.nnz) if hasattr(X, 'nnz') else None, sum=round(s, 3), sample=round(float(x.double().sum()), 4))
 
 # %% ../nbs/05_training.ipynb #d2148141
 class TrainingError(RuntimeError):
@@ -231,18 +353,38 @@ def _scheduler(opt, cfg):
     if cfg.lr_schedule == 'plateau': return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=2)
     raise ValueError(f"unknown lr_schedule {cfg.lr_schedule!r}: use None, 'cosine' or 'plateau'")
 
-def _optimizer(model, cfg, dev):
-    kw = dict(lr=cfg.lr, weight_decay=cfg.weight_decay)
-    if cfg.fused:
-        try: return torch.optim.Adam(model.parameters(), fused=True, **kw)
-        except (RuntimeError, TypeError, ValueError): pass
-    return torch.optim.Adam(model.parameters(), **kw)
-
 def _use_sparse(cfg, data, dev):
     "Whether the steps use the sparse first layer (see `FitConfig.sparse`)."
     if cfg.sparse and data.fold is None:
         raise ValueError("sparse=True needs a sparse matrix with a standardisation or no transform (Pearson residuals do not fold into the first layer); use sparse=None")
     return bool(cfg.sparse) if cfg.sparse is not None else (data.fold is not None and dev.type == 'cpu' and data.density < 0.25)
+
+# %% ../nbs/05_training.ipynb #19f769bd
+def _param_groups(model, fused):
+    "Adam's groups: strided weights (the gene-major first layer) alone and unfused, since fused Adam copies them every step; the rest fused."
+    ps = list(model.parameters()); strided = [p for p in ps if not p.is_contiguous()]
+    if not fused or not strided: return [dict(params=ps)]
+    return [dict(params=strided, fused=False, foreach=False), dict(params=[p for p in ps if p.is_contiguous()])]
+
+def _optimizer(model, cfg, dev):
+    kw = dict(lr=cfg.lr, weight_decay=cfg.weight_decay)
+    if cfg.fused:
+        try: return torch.optim.Adam(_param_groups(model, True), fused=True, **kw)
+        except (RuntimeError, TypeError, ValueError): pass
+    return torch.optim.Adam(model.parameters(), **kw)
+
+def _load_optimizer(opt, state:dict, model):
+    "Load a saved optimiser state, regrouping one saved as a single group (checkpoints from before `_param_groups`)."
+    saved = state['param_groups']
+    if len(saved) == 1 and len(opt.param_groups) > 1:
+        pos = {id(p): i for i, p in enumerate(model.parameters())}
+        old = [pos[id(p)] for g in opt.param_groups for p in g['params']]  # saved index of each parameter, in the new order
+        groups, k = [], 0
+        for g in opt.param_groups:
+            n = len(g['params']); groups.append({**saved[0], 'fused': g['fused'], 'foreach': g['foreach'], 'params': list(range(k, k+n))}); k += n
+        state = dict(state={j: state['state'][i] for j, i in enumerate(old) if i in state['state']}, param_groups=groups)
+    opt.load_state_dict(state)
+
 
 # %% ../nbs/05_training.ipynb #a74211fb
 class Progress:
@@ -294,9 +436,8 @@ def _starts(n, bs, world):
     return [s for s in range(0, n, bs) if min(s+bs, n) - s >= 2*world]
 
 def _train_epoch(model, step_model, opt, data, cfg, epoch, gen, dev, rank, world, sparse, prog):
-    n, bs = len(data), cfg.batch_size
-    perm = torch.randperm(n, generator=gen).numpy()
-    starts = _starts(n, bs, world)
+    bs, perm = cfg.batch_size, data.order(gen, rank, world)
+    starts = _starts(len(perm), bs, world)  # from disk with several processes, up to a block per process sits out
     tot, cells = torch.zeros(3, dtype=torch.float64, device=dev), 0  # loss sums stay on the device: no host sync per step
     amp = cfg.amp and dev.type == 'cuda'
     for step, s in enumerate(starts):
@@ -346,7 +487,7 @@ def fit(model:VAE,               # the model to train (changed in place)
         if st.get('run_id') == run_id and st['epoch'] > cfg.epochs:
             raise CourseDataError(f"{out} holds a run of {st['epoch']} epochs with these settings, longer than the {cfg.epochs} asked for; choose another output folder, or pass resume=False to train afresh")
         if st.get('run_id') == run_id:
-            model.load_state_dict(st['model']); opt.load_state_dict(st['optimizer'])
+            model.load_state_dict(st['model']); _load_optimizer(opt, st['optimizer'], model)
             if sched is not None: sched.load_state_dict(st['scheduler'])
             set_rng_state(st['rng'], gen); history, start, bad = st['history'], st['epoch'], st['bad']
             best = (st['best_loss'], st['best_state'])
