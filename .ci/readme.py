@@ -12,11 +12,13 @@ def render(nb_path='nbs/index.ipynb'):
             out.append(src)
         elif c['cell_type'] == 'code':
             if re.search(r'^#\|\s*(hide|export)', src, flags=re.M): continue
-            out.append('```python\n' + src.strip() + '\n```')
+            if not re.search(r'^#\|\s*echo:\s*false', src, flags=re.M): out.append('```python\n' + src.strip() + '\n```')
+            img = re.search(r'^# readme: (\S+)', src, flags=re.M)  # an image output links to the committed file
             texts = []
             for o in c.get('outputs', []):
                 d = o.get('data', {})
-                if 'text/markdown' in d: texts.append(''.join(d['text/markdown']))
+                if 'image/png' in d and img: texts.append(f'![{Path(img[1]).stem}]({img[1]})')
+                elif 'text/markdown' in d: texts.append(''.join(d['text/markdown']))
                 elif 'text/plain' in d: texts.append('```\n' + ''.join(d['text/plain']).rstrip() + '\n```')
                 elif o.get('output_type') == 'stream': texts.append('```\n' + ''.join(o['text']).rstrip() + '\n```')
             out += texts
