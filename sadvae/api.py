@@ -9,8 +9,9 @@ __all__ = ['UNS_KEY', 'setup_anndata', 'size_factors', 'course_view', 'default_e
 from pathlib import Path
 import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad
-from .data import CourseDataError, check_counts
-from .model import VAE, COUNT_LIKELIHOODS, LIKELIHOODS, save_model, load_model, read_model_meta, patch
+from .data import CourseDataError, check_counts, processed_counts, library_size_factors
+from fastcore.basics import patch
+from .model import VAE, COUNT_LIKELIHOODS, LIKELIHOODS, save_model, load_model, read_model_meta
 from .train import model_input, fit, embed, seed_everything, model_facts, _dist
 
 # %% ../nbs/07_api.ipynb #715b151f
@@ -49,9 +50,7 @@ def size_factors(adata:ad.AnnData,          # cells x genes
                 )->np.ndarray:               # one positive factor per cell
     "Per-cell size factors: a named obs column, or library sizes scaled to mean 1."
     if size_factor_key is not None: return adata.obs[size_factor_key].to_numpy(np.float64)
-    lib = np.asarray(counts.sum(1)).ravel().astype(np.float64)
-    if (lib == 0).any(): raise CourseDataError(f"{(lib == 0).sum()} cells have no counts at all; remove them first: sc.pp.filter_cells(adata, min_counts=1)")
-    return lib / lib.mean()
+    return library_size_factors(counts)
 
 # %% ../nbs/07_api.ipynb #31727790
 def course_view(adata:ad.AnnData,  # cells x genes
@@ -66,7 +65,7 @@ def course_view(adata:ad.AnnData,  # cells x genes
     if bk is not None:
         if bk not in adata.obs: raise CourseDataError(f"the model is conditioned on obs[{bk!r}], which this AnnData lacks; add the column (same categories as in training)")
         obs[bk] = adata.obs[bk].astype(str).to_numpy()
-    X = sp.csr_matrix(sp.diags((1/sf).astype(np.float32)) @ counts)
+    X = processed_counts(counts, sf, np.float32)
     return ad.AnnData(X, obs=obs, var=pd.DataFrame(index=adata.var_names.astype(str)), layers={'counts': counts})
 
 # %% ../nbs/07_api.ipynb #fffaa80d
@@ -194,7 +193,8 @@ def save(self:SadVAE, path:str|Path,  # folder to write (a saved model there is 
     return save_model(self.module, path, standardizer=self.transform, extra=self.facts | dict(history=hist))
 
 # %% ../nbs/07_api.ipynb #980d167c
-def _load(cls, path:str|Path,           # a folder written by `save` (or by `train_vae` / `sadvae train`)
+@patch(cls_method=True)
+def load(cls:SadVAE, path:str|Path,           # a folder written by `save` (or by `train_vae` / `sadvae train`)
           adata:ad.AnnData|None=None,   # cells to attach (their genes are checked)
           map_location:str='cpu',       # device of the weights
          )->SadVAE:
@@ -209,8 +209,6 @@ def _load(cls, path:str|Path,           # a folder written by `save` (or by `tra
     self.history = pd.DataFrame(hist) if hist is not None else pd.DataFrame()
     if adata is not None: self._align(adata); self.adata = adata
     return self
-
-SadVAE.load = classmethod(_load)
 
 # %% ../nbs/07_api.ipynb #076e97bf
 def pca_latent(adata:ad.AnnData,       # cells x genes

@@ -133,7 +133,8 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
     import time
     from sadvae.data import load_course, check_pair
     from sadvae.train import run_grid
-    from sadvae.evaluate import read_grid, loss_table, chosen_model, write_results, WRITEUP_CHOSEN
+    from sadvae.data import WRITEUP_CHOSEN
+    from sadvae.evaluate import read_grid, loss_table, chosen_model, write_results
     out, t0, done = Path(out), time.perf_counter(), {}
     def stage(name, msg): log(f"[{time.perf_counter() - t0:7.1f} s] {name}: {msg}", flush=True)
     tr, te = load_course(data); stage('data', f"{tr.n_obs:,} training and {te.n_obs:,} validation cells x {tr.n_vars:,} genes from {data}")

@@ -12,10 +12,12 @@ import anndata as ad
 
 # %% auto #0
 __all__ = ['COURSE_OBS', 'COURSE_VAR', 'COURSE_SHAPE', 'CELL_TYPES', 'SITE_DONORS', 'BATCHES', 'DONORS', 'SIM_VERSION', 'SCALES',
-           'COURSE_STATS', 'CourseDataError', 'read_h5ad', 'check_counts', 'x_relation', 'check_course', 'check_pair',
-           'pair_paths', 'load_course', 'atomic_path', 'write_h5ad', 'library_size_factors', 'SimParams',
-           'course_anndata', 'test_subset', 'simulate_course', 'write_pair', 'to_course', 'real_600', 'cache_dir',
-           'default_data', 'report_paths', 'summarize', 'value_stats', 'gene_stats', 'realism_table', 'plot_realism']
+           'WRITEUP_STATS', 'COURSE_STATS', 'WRITEUP_REBUILD', 'WRITEUP_ARCHS', 'WRITEUP', 'WRITEUP_LOSS',
+           'WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP_CHOSEN', 'CourseDataError', 'read_h5ad', 'check_counts',
+           'x_relation', 'check_course', 'check_pair', 'pair_paths', 'load_course', 'atomic_path', 'write_h5ad',
+           'library_size_factors', 'processed_counts', 'SimParams', 'course_anndata', 'test_subset', 'simulate_course',
+           'write_pair', 'to_course', 'cache_dir', 'default_data', 'report_paths', 'summarize', 'value_stats',
+           'gene_stats', 'realism_table', 'plot_realism']
 
 # %% ../nbs/00_data.ipynb #9d278f53
 COURSE_OBS = ['GEX_n_genes_by_counts', 'GEX_pct_counts_mt', 'GEX_size_factors', 'GEX_phase',
@@ -112,7 +114,7 @@ def x_relation(adata:ad.AnnData, # a course-layout AnnData
     c, X, sf = adata.layers['counts'], adata.X, adata.obs['GEX_size_factors'].to_numpy(np.float64)
     worst = top = 0.
     for s in range(0, adata.n_obs, block):
-        want = sp.csr_matrix(sp.diags(1/sf[s:s+block]) @ sp.csr_matrix(c[s:s+block], dtype=np.float64, copy=True))
+        want = processed_counts(c[s:s+block], sf[s:s+block])
         diff = abs(sp.csr_matrix(X[s:s+block], dtype=np.float64, copy=True) - want)
         if diff.nnz: worst = max(worst, float(diff.max()))
         if want.nnz: top = max(top, float(abs(want).max()))
@@ -159,6 +161,7 @@ def pair_paths(path:str|Path, # a folder with train.h5ad and test.h5ad
         if not p.exists(): raise CourseDataError(f"{d} has no {p.name}; a course folder holds train.h5ad and test.h5ad (make one with `sadvae data simulate --out {d}`)")
     return tr, te
 
+# %% ../nbs/00_data.ipynb #dc54f7a4
 def load_course(train:str|Path, # train.h5ad, or a folder holding train.h5ad and test.h5ad
                 test:str|Path|None=None, # test.h5ad (taken from the folder when omitted)
                 check:bool=True, # validate the pair against the course layout
@@ -193,6 +196,7 @@ def atomic_path(dest:str|Path, # the file to create or replace
     finally:
         if tmp.exists(): tmp.unlink()
 
+# %% ../nbs/00_data.ipynb #e1290ced
 def write_h5ad(adata:ad.AnnData, # what to write
                path:str|Path, # destination file
               ):
@@ -206,6 +210,15 @@ def library_size_factors(counts, # cells x genes count matrix, sparse or dense
     lib = np.asarray(counts.sum(1), dtype=np.float64).ravel()
     if (lib <= 0).any(): raise CourseDataError(f"{(lib<=0).sum()} cells have no counts at all; remove them first (sc.pp.filter_cells(adata, min_counts=1))")
     return lib / lib.mean()
+
+# %% ../nbs/00_data.ipynb #27a78224
+def processed_counts(counts, # cells x genes raw counts, sparse or dense
+                     size_factors, # one positive factor per cell
+                     dtype=np.float64, # dtype of the result
+                    )->sp.csr_matrix: # counts / size factors, sharing no array with `counts`
+    "Each cell's counts divided by its size factor: the course's `X`."
+    c = sp.csr_matrix(counts, dtype=np.float64, copy=True)  # a copy: scipy shares index arrays on a dtype change
+    return sp.csr_matrix(sp.diags(1/np.asarray(size_factors, np.float64)) @ c, dtype=dtype)
 
 # %% ../nbs/00_data.ipynb #b4311c71
 _MARKERS = dict( # group or lineage -> named marker genes
@@ -348,11 +361,14 @@ def _draw_counts(p, T, phase_eff, base, theta, batch, site, donor, ctype, phase,
 
 # %% ../nbs/00_data.ipynb #6e1c8928
 def _qc(counts, names):
-    "Genes detected and percent mitochondrial counts per cell, over all genes."
-    mt = np.array([g.startswith('MT-') for g in names])
-    tot = np.asarray(counts.sum(1)).ravel(); mtc = np.asarray(counts[:, mt].sum(1)).ravel()
-    return np.diff(counts.indptr), (100 * mtc / np.maximum(tot, 1)).astype(np.float32)
+    "Genes detected and percent mitochondrial counts per cell over all genes, by scanpy's `calculate_qc_metrics`."
+    import scanpy as sc
+    mt = pd.Index(names).astype(str).str.startswith('MT-')
+    a = ad.AnnData(sp.csr_matrix(counts), var=pd.DataFrame(dict(mt=mt), index=pd.RangeIndex(len(mt)).astype(str)))
+    qc, _ = sc.pp.calculate_qc_metrics(a, qc_vars=['mt'], percent_top=None, log1p=False, inplace=False)
+    return qc['n_genes_by_counts'].to_numpy(), np.nan_to_num(qc['pct_counts_mt'].to_numpy()).astype(np.float32)
 
+# %% ../nbs/00_data.ipynb #95393c14
 def course_anndata(counts:sp.csr_matrix, # cells x genes raw counts (CSR)
                    obs:pd.DataFrame, # the 26 course obs columns
                    var:pd.DataFrame, # at least `gene_id`, indexed by gene symbol
@@ -368,7 +384,7 @@ def course_anndata(counts:sp.csr_matrix, # cells x genes raw counts (CSR)
     v = pool.var.loc[keep].copy(); v.insert(0, 'feature_types', pd.Categorical(['GEX']*len(v)))
     c = sp.csr_matrix(counts[:, keep], dtype=np.float32)
     sf = obs['GEX_size_factors'].to_numpy(np.float64)
-    X = sp.csr_matrix(sp.diags(1/sf) @ c.astype(np.float64), dtype=np.float32); X.sort_indices(); c.sort_indices()
+    X = processed_counts(c, sf, np.float32); X.sort_indices(); c.sort_indices()
     a = ad.AnnData(X, obs=obs.copy(), var=v[COURSE_VAR], layers=dict(counts=c))
     a.uns['hvg'] = {'flavor': 'seurat_v3'}
     return a
@@ -477,14 +493,6 @@ def to_course(adata:ad.AnnData, # public GSE194122 file, or any AnnData with raw
     check_course(train, 'converted data')
     return train, test_subset(train, test_frac, seed=seed)
 
-# %% ../nbs/00_data.ipynb #908a80b9
-def real_600(path:str|Path|None=None, # override the location of the real 600-cell file
-            )->Path|None: # the file, or None when it is absent
-    "Where the real 600-cell subsample lives, if it is here (env `SADVAE_REAL_600` overrides)."
-    for p in (path, os.environ.get('SADVAE_REAL_600'), Path.cwd().parent/'../shared/data/bmmc_cite_gex_600.h5ad', Path.cwd()/'../shared/data/bmmc_cite_gex_600.h5ad'):
-        if p and Path(p).exists(): return Path(p).resolve()
-    return None
-
 # %% ../nbs/00_data.ipynb #8c9419da
 SIM_VERSION = 2  # bump when the generative model changes, so cached data is rebuilt
 SCALES = dict(full=dict(n_cells=72_208, n_test=18_052, n_genes=5_000),
@@ -538,9 +546,26 @@ def summarize(adata:ad.AnnData, # a course-layout AnnData
         'size factor range': f'{sf.min():.3g} - {sf.max():.3g}'}, name='value')
 
 # %% ../nbs/00_data.ipynb #b51c10db
-COURSE_STATS = pd.DataFrame({'counts': dict(density=0.0893, min=1.0, max=35451.0, mean=4.9527, sd=114.22),
-                             'X': dict(density=0.0893, min=0.1043, max=21078940.0, mean=38.395, sd=4813.9)}).T
+WRITEUP_STATS = pd.DataFrame({ # nonzero values of the course files, and of scanpy's normalize_total + log1p of the counts
+    'counts': dict(density=0.0893, min=1.0, max=35451.0, mean=4.9527, sd=114.22),
+    'X': dict(density=0.0893, min=0.1043, max=21078940.0, mean=38.395, sd=4813.9),
+    'scanpy normalize_total + log1p': dict(density=np.nan, min=0.0169, max=6.8537, mean=0.7953, sd=0.6292)}).T
+COURSE_STATS = WRITEUP_STATS.loc[['counts', 'X']]  # the two course matrices
+WRITEUP_REBUILD = dict(min=0.1043, max=21078939.4492, mean=35.5654, sd=4273.4925)  # its counts / size factors
 
+# %% ../nbs/00_data.ipynb #83bbf557
+WRITEUP_ARCHS = pd.Index(['1024-512-256-32', '1024-512-256-64', '256-128-128', '256-32'], name='arch')
+WRITEUP = dict( # Tables 1-3: architecture x dataset
+    loss=pd.DataFrame({'processed': [4905.42, 4914.21, 4844.08, 4744.35], 'counts': [4999.99, 4999.99, 4892.53, 4843.7],
+                       'pearson': [4886.61, 4854.98, 4749.47, 4618.03]}, index=WRITEUP_ARCHS),
+    recon=pd.DataFrame({'processed': [4895.50, 4905.01, 4828.29, 4704.56], 'counts': [4999.99, 4999.99, 4876.91, 4798.58],
+                        'pearson': [4876.97, 4843.18, 4731.51, 4570.50]}, index=WRITEUP_ARCHS),
+    kl=pd.DataFrame({'processed': [9.92, 9.20, 15.79, 39.80], 'counts': [0.00, 0.00, 15.61, 45.11],
+                     'pearson': [9.64, 11.80, 17.96, 47.53]}, index=WRITEUP_ARCHS))
+WRITEUP_LOSS, WRITEUP_RECON, WRITEUP_KL = WRITEUP['loss'], WRITEUP['recon'], WRITEUP['kl']
+WRITEUP_CHOSEN = ('256-32', 'pearson')  # the write-up's choice: [256]/32 on Pearson residuals
+
+# %% ../nbs/00_data.ipynb #e6d9fced
 def value_stats(m, # a sparse or dense matrix
                )->dict: # density and min/max/mean/SD of the nonzero entries
     "Density and statistics of the nonzero entries of a matrix."

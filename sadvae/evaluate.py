@@ -9,27 +9,21 @@ from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
 import anndata as ad
-from .data import atomic_path
+from .data import atomic_path, WRITEUP, WRITEUP_LOSS, WRITEUP_RECON, WRITEUP_KL, WRITEUP_CHOSEN
 from .explore import donor_split
 from .model import ARCHS, n_params
-from .train import (DATASETS, WRITEUP_LOSS, cached_model, load_latent, save_latent, eval_cells, model_input,
-                    fingerprint, adata_fingerprint)
+from .preprocess import DATASETS
+from .train import (cached_model, load_latent, save_latent, eval_cells, model_input, stable_hash, adata_fingerprint)
 
 # %% auto #0
-__all__ = ['WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP', 'DATASET_LABELS', 'TERMS', 'HELDOUT_DONORS', 'RESOLUTIONS', 'WRITEUP_CHOSEN',
-           'with_means', 'read_grid', 'loss_table', 'beside_writeup', 'claims', 'read_history', 'plot_training',
-           'read_latents', 'frame_digest', 'map_2d', 'plot_maps', 'chosen_model', 'input_pcs', 'knn_accuracy',
-           'leiden_scores', 'scib_scores', 'latent_metrics', 'metrics_table', 'pca_baseline', 'scvi_baseline',
-           'extra_specs', 'run_extras', 'study_latents', 'verdict', 'split_table', 'write_results']
+__all__ = ['DATASET_LABELS', 'TERMS', 'HELDOUT_DONORS', 'RESOLUTIONS', 'with_means', 'read_grid', 'loss_table', 'beside_writeup',
+           'claims', 'read_history', 'plot_training', 'read_latents', 'frame_digest', 'map_2d', 'plot_maps',
+           'chosen_model', 'input_pcs', 'knn_accuracy', 'leiden_scores', 'scib_scores', 'latent_metrics',
+           'metrics_table', 'pca_baseline', 'scvi_baseline', 'extra_specs', 'run_extras', 'study_latents', 'verdict',
+           'split_table', 'write_results']
 
 # %% ../nbs/06_results.ipynb #7dae31cb
-_ROWS = pd.Index(['1024-512-256-32', '1024-512-256-64', '256-128-128', '256-32'], name='arch')
-WRITEUP_RECON = pd.DataFrame({'processed': [4895.50, 4905.01, 4828.29, 4704.56], 'counts': [4999.99, 4999.99, 4876.91, 4798.58],
-                              'pearson': [4876.97, 4843.18, 4731.51, 4570.50]}, index=_ROWS)
-WRITEUP_KL = pd.DataFrame({'processed': [9.92, 9.20, 15.79, 39.80], 'counts': [0.00, 0.00, 15.61, 45.11],
-                           'pearson': [9.64, 11.80, 17.96, 47.53]}, index=_ROWS)
-WRITEUP = dict(loss=WRITEUP_LOSS, recon=WRITEUP_RECON, kl=WRITEUP_KL)
-DATASET_LABELS = dict(processed='Dataset 1', counts='Dataset 2', pearson='Dataset 3')
+DATASET_LABELS = DATASETS['dataset'].to_dict()  # 'processed' -> 'Dataset 1', ...
 
 # %% ../nbs/06_results.ipynb #6c5e7e76
 def with_means(t:pd.DataFrame, # architectures x datasets
@@ -62,7 +56,7 @@ def loss_table(grid:pd.DataFrame,  # from `read_grid`
     "One loss term of the grid in the write-up's layout."
     g = grid[grid.likelihood.eq('mse') & grid.batch_key.isna()] if 'batch_key' in grid else grid
     t = g.pivot(index='arch', columns='dataset', values=f'{split}_{term}')
-    t = t.reindex(index=[a for a in ARCHS if a in t.index], columns=[d for d in DATASETS if d in t.columns])
+    t = t.reindex(index=[a for a in ARCHS if a in t.index], columns=[d for d in DATASETS.index if d in t.columns])
     return with_means(t.rename_axis(index='arch', columns=None))
 
 # %% ../nbs/06_results.ipynb #848dd8eb
@@ -96,6 +90,7 @@ def read_history(path:str|Path)->pd.DataFrame:
     "The per-epoch history of one model folder."
     return pd.read_csv(Path(path)/'history.csv')
 
+# %% ../nbs/06_results.ipynb #8d724070
 def plot_training(path:str|Path,         # a grid folder
                   datasets:list|None=None, # rows (default: the three datasets)
                   archs:list|None=None,   # lines (default: the four architectures)
@@ -103,7 +98,7 @@ def plot_training(path:str|Path,         # a grid folder
                  ):
     "Learning curves of every grid model: datasets as rows; loss, reconstruction and KL as columns."
     import matplotlib.pyplot as plt
-    datasets, archs = datasets or list(DATASETS), archs or list(ARCHS)
+    datasets, archs = datasets or list(DATASETS.index), archs or list(ARCHS)
     fig, axs = plt.subplots(len(datasets), 3, figsize=(14, 3.3*len(datasets)), squeeze=False)
     for r, ds in enumerate(datasets):
         for i, arch in enumerate(archs):
@@ -132,6 +127,7 @@ def frame_digest(*parts)->str:
     for p in parts: h.update(pd.util.hash_pandas_object(p, index=True).to_numpy().tobytes() if isinstance(p, (pd.DataFrame, pd.Series)) else str(p).encode())
     return h.hexdigest()[:16]
 
+# %% ../nbs/06_results.ipynb #34c848c4
 def map_2d(z:pd.DataFrame,     # cells x dimensions (latent means, or principal components of the input)
            method:str='tsne',  # 'tsne' or 'pca'
            n:int|None=5000,    # cells to keep (a seeded subsample; None: all)
@@ -272,6 +268,7 @@ def latent_metrics(z:pd.DataFrame,     # cells x dimensions, indexed by cell
     out |= scib_scores(z, labels, o[batch_key].astype(str).to_numpy())
     return pd.Series(out)
 
+# %% ../nbs/06_results.ipynb #e40cb03a
 def metrics_table(latents:dict,  # name -> cells x dimensions (see `read_latents`)
                   obs:pd.DataFrame, # annotations
                   cache:str|Path|None=None, # a CSV of earlier rows: a row is reused while its inputs are unchanged
@@ -310,7 +307,7 @@ def pca_baseline(train:ad.AnnData,   # training cells
     "PCA of a model input as a baseline: validation reconstruction error and the evaluation cells' components."
     from sklearn.decomposition import PCA
     ev_ad = valid if eval_data is None else eval_data; d = Path(out)
-    key = fingerprint('pca', dataset, n_comps, seed, adata_fingerprint(train), adata_fingerprint(valid), adata_fingerprint(ev_ad))
+    key = stable_hash('pca', dataset, n_comps, seed, adata_fingerprint(train), adata_fingerprint(valid), adata_fingerprint(ev_ad))
     if (s := _cached(d, key)) is not None: return s
     t = time.perf_counter(); cells, fitted = model_input(train, dataset)
     pca = PCA(n_comps, svd_solver='randomized', random_state=seed).fit(_dense_rows(cells))
@@ -332,7 +329,7 @@ def scvi_baseline(train:ad.AnnData,   # training cells with raw counts in layers
                  )->dict:             # summary: valid_recon (NB negative log-likelihood per cell) and seconds
     "scVI with sadvae's [256]/32 layout as a baseline (needs scvi-tools: pip install 'sadvae[eval]')."
     ev_ad = valid if eval_data is None else eval_data; d = Path(out)
-    key = fingerprint('scvi', batch_key, epochs, seed, adata_fingerprint(train), adata_fingerprint(valid), adata_fingerprint(ev_ad))
+    key = stable_hash('scvi', batch_key, epochs, seed, adata_fingerprint(train), adata_fingerprint(valid), adata_fingerprint(ev_ad))
     if (s := _cached(d, key)) is not None: return s
     try: import scvi
     except ImportError: raise ImportError("the scVI baseline needs scvi-tools: pip install 'sadvae[eval]'") from None
@@ -354,6 +351,7 @@ def extra_specs(chosen:tuple[str, str], # (architecture, dataset) of the chosen 
     return dict(nb=dict(arch='256-32', dataset='counts', likelihood='nb'), batch=dict(arch=arch, dataset=ds, batch_key='batch'),
                 chosen_donors=dict(arch=arch, dataset=ds, split='donors'), nb_donors=dict(arch='256-32', dataset='counts', likelihood='nb', split='donors'))
 
+# %% ../nbs/06_results.ipynb #d65de272
 def run_extras(train:ad.AnnData,       # training cells (course layout)
                valid:ad.AnnData,       # validation cells: the course's 'test' file
                out:str|Path,           # folder of model folders
@@ -372,7 +370,7 @@ def run_extras(train:ad.AnnData,       # training cells (course layout)
     for n, o in extra_specs(chosen).items():
         tr, va = (tr_d, va_d) if o.pop('split', None) == 'donors' else (train, valid)
         jobs[n] = partial(cached_model, tr, va, out/n, eval_data=valid, epochs=epochs, seed=seed, **o, **kwargs)
-    jobs |= {f'pca_{ds}': partial(pca_baseline, train, valid, out/f'pca_{ds}', ds, seed=seed) for ds in DATASETS}
+    jobs |= {f'pca_{ds}': partial(pca_baseline, train, valid, out/f'pca_{ds}', ds, seed=seed) for ds in DATASETS.index}
     if scvi if scvi is not None else _has_scib():
         jobs |= {n: partial(scvi_baseline, train, valid, out/n, b, epochs, seed) for n, b in (('scvi', None), ('scvi_batch', 'batch'))}
     for n, job in jobs.items():
@@ -400,10 +398,10 @@ def verdict(metrics:pd.DataFrame, # from `metrics_table` over `study_latents`
     best, ch = f'{chosen[0]}_{chosen[1]}', chosen[1]
     def summ(n): f = Path(models)/n/'summary.json'; return json.loads(f.read_text()) if f.exists() else {}
     g = grid.set_index(['arch', 'dataset'])
-    pca_recon = {ds: summ(f'pca_{ds}').get('valid_recon', np.nan) for ds in DATASETS}
+    pca_recon = {ds: summ(f'pca_{ds}').get('valid_recon', np.nan) for ds in DATASETS.index}
     vae_recon = g.xs('256-32', level='arch').valid_recon  # the VAE with PCA's dimension and a single hidden layer
     rows = [(f'Gaussian VAE [256]/32 reconstruction <= PCA-32 ({DATASET_LABELS[ds]})', f"{vae_recon[ds]:.1f} vs {pca_recon[ds]:.1f}", vae_recon[ds] <= pca_recon[ds])
-            for ds in DATASETS if not np.isnan(pca_recon[ds])]  # a run trains PCA of the chosen input only
+            for ds in DATASETS.index if not np.isnan(pca_recon[ds])]  # a run trains PCA of the chosen input only
     for k in ('knn_accuracy', 'ari'):
         rows.append((f'chosen model beats PCA-32 on {k}', f"{metrics.loc[best, k]:.3f} vs {metrics.loc['pca_'+ch, k]:.3f}", metrics.loc[best, k] > metrics.loc['pca_'+ch, k]))
         if 'scvi' in metrics.index: rows.append((f'NB VAE >= scVI on {k}', f"{metrics.loc['nb', k]:.3f} vs {metrics.loc['scvi', k]:.3f}", metrics.loc['nb', k] >= metrics.loc['scvi', k]))
@@ -429,8 +427,6 @@ def split_table(models:str|Path,      # the folder of `run_extras`
     return pd.DataFrame(rows).T
 
 # %% ../nbs/06_results.ipynb #03e75d62
-WRITEUP_CHOSEN = ('256-32', 'pearson')  # the write-up's choice: [256]/32 on Pearson residuals
-
 def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid tables or grid figures)
                   models_dir:str|Path, # the folder of `run_extras` (or of the main job's models)
                   valid:ad.AnnData,    # the validation cells (annotations for metrics and maps)

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from fastcore.basics import patch
 from torch.distributions import Normal, NegativeBinomial
 from safetensors import SafetensorError
 from safetensors.torch import save_file, load_file
@@ -32,6 +33,7 @@ def parse_arch(name:str, # hidden sizes then latent size, e.g. "1024-512-256-32"
         raise ValueError(f"architecture {name!r} is not of the form 'H1-...-Hn-LATENT' with positive integers, e.g. '256-32'")
     return dict(hidden=sizes[:-1], latent=sizes[-1])
 
+# %% ../nbs/04_model.ipynb #8286f07c
 def arch_name(hidden:list, # hidden layer sizes
               latent:int,  # latent dimension
              )->str:       # e.g. "256-32"
@@ -77,6 +79,7 @@ def fc_block(n_in:int,         # input width
     layers = [nn.Linear(n_in, n_out), nn.BatchNorm1d(n_out), nn.ReLU()]
     return nn.Sequential(*layers, *([nn.Dropout(dropout)] if dropout > 0 else []))
 
+# %% ../nbs/04_model.ipynb #39dfb0f3
 def mlp(sizes:list,       # widths, input first
         dropout:float=0., # dropout in every block
        )->nn.Sequential:
@@ -114,6 +117,7 @@ class VAELoss(NamedTuple):
     kl:Tensor    # KL(q(z|x) || N(0, I))
     loss:Tensor  # recon + kl_weight * kl; the negative ELBO when kl_weight is 1
 
+# %% ../nbs/04_model.ipynb #b9ec6051
 class VAE(nn.Module):
     "Variational autoencoder for single-cell expression with a choice of likelihood."
     def __init__(self, n_genes:int=5000,  # genes in the input and output
@@ -154,14 +158,6 @@ class VAE(nn.Module):
         "Build from an architecture name such as '256-32'."
         return cls(n_genes=n_genes, likelihood=likelihood, **parse_arch(name), **kwargs)
 
-# %% ../nbs/04_model.ipynb #fbf544f6
-def patch(f):
-    "Add `f` as a method of the class annotated on its first argument, like fastcore's `@patch`."
-    cls = next(iter(inspect.signature(f).parameters.values())).annotation
-    f.__qualname__ = f"{cls.__name__}.{f.__name__}"
-    setattr(cls, f.__name__, f)
-    return f
-
 # %% ../nbs/04_model.ipynb #7e8ea502
 @patch
 def _onehot(self:VAE, batch:Tensor|None, like:Tensor)->Tensor|None:
@@ -181,6 +177,7 @@ class SparseRows(NamedTuple):
     values:Tensor           # the stored values (divided by their gene's scale when standardising), float32
     shift:Tensor|None=None  # per-gene mean / scale, subtracted from every entry; None when there is none
 
+# %% ../nbs/04_model.ipynb #f1ec5460
 def csr_rows(m,                                 # scipy CSR rows (cells x genes)
              inv_scale:np.ndarray|None=None,    # 1 / gene scale, or None
              shift:np.ndarray|None=None,        # gene mean / scale, or None
@@ -234,6 +231,7 @@ def posterior(self:VAE, x:Tensor,        # cells by genes: standardised data, or
     h = self.encoder[1:](self.encoder[0][1:](self._first_layer(h, batch, sparse)))
     return self.mean_head(h), self.logvar_head(h).clamp(*LOGVAR_RANGE)
 
+# %% ../nbs/04_model.ipynb #e7c495df
 @patch
 def encode(self:VAE, x:Tensor,         # cells by genes, as for `posterior`
            batch:Tensor|None=None,     # integer batch codes, (cells,)
@@ -274,6 +272,7 @@ def recon_loss(self:VAE, x:Tensor, # the data the likelihood models, (cells, gen
     else: ll = log_zinb(x, px["mu"], px["theta"], px["pi_logits"])
     return -ll.sum(-1)
 
+# %% ../nbs/04_model.ipynb #27ea6a7b
 @patch
 def log_px_z(self:VAE, x:Tensor, # the data the likelihood models, (cells, genes)
              px:dict,            # parameters from `decode`
@@ -282,6 +281,7 @@ def log_px_z(self:VAE, x:Tensor, # the data the likelihood models, (cells, genes
     const = 0.5*x.shape[-1]*math.log(math.pi) if self.config.likelihood == "mse" else 0.
     return -self.recon_loss(x, px) - const
 
+# %% ../nbs/04_model.ipynb #d58e1274
 @patch
 def loss(self:VAE, x:Tensor,           # standardised data, or raw counts for count likelihoods, (cells, genes)
          batch:Tensor|None=None,       # integer batch codes, (cells,)
@@ -296,7 +296,7 @@ def loss(self:VAE, x:Tensor,           # standardised data, or raw counts for co
     recon, kl = self.recon_loss(x, px), kl_normal(mean, logvar)
     return VAELoss(recon, kl, recon + kl_weight*kl)
 
-VAE.forward = VAE.loss
+VAE.forward = VAE.loss  # calling the module computes its loss, as `nn.Module` calls `forward`
 
 # %% ../nbs/04_model.ipynb #c377a84a
 @patch
@@ -319,6 +319,7 @@ def sample(self:VAE, n:int,               # number of cells to generate
     x = NegativeBinomial(total_count=theta, logits=torch.log(px["mu"] + 1e-8) - torch.log(theta)).sample()
     return x if cfg.likelihood == "nb" else x*torch.bernoulli(torch.sigmoid(-px["pi_logits"]))
 
+# %% ../nbs/04_model.ipynb #c04d828d
 @patch
 def iwae_log_likelihood(self:VAE, x:Tensor, # cells by genes, as for `loss`
                         batch:Tensor|None=None, # integer batch codes, (cells,)
@@ -350,6 +351,7 @@ def n_params(n_genes:int,            # genes
     extra = dict(mse=0, poisson=0, gaussian=n_genes, nb=n_genes, zinb=n_genes + lin(hidden[0], n_genes))
     return n + extra[likelihood]
 
+# %% ../nbs/04_model.ipynb #9bbe8785
 def count_parameters(model:nn.Module, # any module
                     )->int:              # trainable parameters
     "Number of trainable parameters of a module."
@@ -366,6 +368,7 @@ def class_path(obj, # an instance or a class
     cls = obj if isinstance(obj, type) else type(obj)
     return f"{cls.__module__}:{cls.__qualname__}"
 
+# %% ../nbs/04_model.ipynb #a8e1aac0
 def import_class(path:str, # "module:QualName", e.g. "sadvae.preprocess:Standardizer"
                  allowed:tuple|None=ALLOWED_CLASSES, # the only paths it may import (None: any)
                 )->type:

@@ -7,22 +7,15 @@ from __future__ import annotations
 import hashlib
 import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad
-from .data import CourseDataError, COURSE_STATS, check_counts, value_stats
+from fastcore.basics import patch
+from sklearn.preprocessing import StandardScaler
+from .data import CourseDataError, check_counts, processed_counts
 
 # %% auto #0
-__all__ = ['WRITEUP_REBUILD', 'DATASETS', 'scran_rebuild', 'compare', 'identify_normalization', 'PearsonResiduals', 'row_chunks',
-           'Standardizer', 'ModelInput', 'make_dataset', 'sparse_bytes', 'memory_table']
+__all__ = ['DATASETS', 'compare', 'scran_rebuild', 'identify_normalization', 'PearsonResiduals', 'row_chunks', 'Standardizer',
+           'ModelInput', 'make_dataset', 'sparse_bytes', 'memory_table']
 
 # %% ../nbs/02_preprocessing.ipynb #b5ba733c
-def scran_rebuild(adata:ad.AnnData, # an AnnData with raw counts and per-cell size factors
-                  size_factors:str='GEX_size_factors', # the obs column of size factors
-                  layer:str='counts', # the layer of raw counts
-                 )->sp.csr_matrix: # counts / size factor, float64
-    "Divide each cell's counts by its size factor."
-    if size_factors not in adata.obs: raise CourseDataError(f"obs has no {size_factors!r} column; pass the name of the size-factor column (e.g. size_factors='size_factors')")
-    sf = adata.obs[size_factors].to_numpy(np.float64)
-    return sp.csr_matrix(sp.diags(1/sf) @ _csr64(adata.layers[layer]))
-
 def _csr64(m):
     "A float64 CSR copy that shares no array with `m` (scipy shares index arrays on a dtype change, and sorting them would corrupt `m`)."
     return sp.csr_matrix(m, dtype=np.float64, copy=True)
@@ -38,8 +31,14 @@ def compare(a, # a matrix, sparse or dense
     den = abs(a).maximum(abs(b)).tocsr(); den.data = 1/den.data
     return pd.Series(dict(max_abs=d.max(), max_rel=d.multiply(den).max()))
 
-# %% ../nbs/02_preprocessing.ipynb #67134fc8
-WRITEUP_REBUILD = dict(min=0.1043, max=21078939.4492, mean=35.5654, sd=4273.4925)
+# %% ../nbs/02_preprocessing.ipynb #1f863afd
+def scran_rebuild(adata:ad.AnnData, # an AnnData with raw counts and per-cell size factors
+                  size_factors:str='GEX_size_factors', # the obs column of size factors
+                  layer:str='counts', # the layer of raw counts
+                 )->sp.csr_matrix: # counts / size factor, float64
+    "Divide each cell's counts by its size factor."
+    if size_factors not in adata.obs: raise CourseDataError(f"obs has no {size_factors!r} column; pass the name of the size-factor column (e.g. size_factors='size_factors')")
+    return processed_counts(adata.layers[layer], adata.obs[size_factors].to_numpy(np.float64))
 
 # %% ../nbs/02_preprocessing.ipynb #4b3d51a8
 def _candidates(c, sf, target):
@@ -47,7 +46,7 @@ def _candidates(c, sf, target):
     import scanpy as sc
     out = {}
     if sf is not None:
-        d = sp.csr_matrix(sp.diags(1/sf) @ c); out['counts / size factors'] = d
+        d = processed_counts(c, sf); out['counts / size factors'] = d
         out['log1p(counts / size factors)'] = d.log1p()
     a = ad.AnnData(c.copy()); sc.pp.normalize_total(a, target_sum=target); out['normalize_total'] = sp.csr_matrix(a.X, copy=True)
     sc.pp.log1p(a); out['normalize_total + log1p'] = sp.csr_matrix(a.X)
@@ -99,8 +98,9 @@ class PearsonResiduals:
         self.gene_frac_ = None
 
 # %% ../nbs/02_preprocessing.ipynb #21b6c619
-def _pr_fit(self:PearsonResiduals, X, # raw counts (sparse, dense, or an AnnData: its layers['counts'])
-           ):
+@patch
+def fit(self:PearsonResiduals, X, # raw counts (sparse, dense, or an AnnData: its layers['counts'])
+       ):
     "Learn each gene's share of all counts, and the clip, from training cells."
     m = _as_matrix(X, 'counts'); check_counts(m, 'the input of PearsonResiduals')
     g = np.asarray(m.sum(0), dtype=np.float64).ravel()
@@ -108,8 +108,10 @@ def _pr_fit(self:PearsonResiduals, X, # raw counts (sparse, dense, or an AnnData
     self.gene_frac_, self.clip_ = g / g.sum(), float(np.sqrt(m.shape[0]) if self.clip is None else self.clip)
     return self
 
-def _pr_transform(self:PearsonResiduals, X, # rows of raw counts (sparse or dense), e.g. a minibatch
-                 )->np.ndarray: # dense float32 residuals
+# %% ../nbs/02_preprocessing.ipynb #ff56cf36
+@patch
+def transform(self:PearsonResiduals, X, # rows of raw counts (sparse or dense), e.g. a minibatch
+             )->np.ndarray: # dense float32 residuals
     "Pearson residuals of the given rows, with the fitted gene shares."
     if self.gene_frac_ is None: raise CourseDataError("PearsonResiduals is not fitted; call .fit(train_counts) first")
     x = _dense(_as_matrix(X, 'counts'))
@@ -118,24 +120,24 @@ def _pr_transform(self:PearsonResiduals, X, # rows of raw counts (sparse or dens
     r = np.divide(x - mu, np.sqrt(mu + mu**2/self.theta), out=np.where(x > 0, self.clip_, 0.), where=mu > 0)
     return np.clip(r, -self.clip_, self.clip_, out=r).astype(np.float32)
 
-PearsonResiduals.fit, PearsonResiduals.transform = _pr_fit, _pr_transform
-def _pr_fit_transform(self:PearsonResiduals, X)->np.ndarray:
+# %% ../nbs/02_preprocessing.ipynb #92c8e5e7
+@patch
+def fit_transform(self:PearsonResiduals, X)->np.ndarray:
     "Fit on `X` and return its residuals."
     return self.fit(X).transform(X)
-PearsonResiduals.fit_transform = _pr_fit_transform
 
 # %% ../nbs/02_preprocessing.ipynb #b89b5082
-def _pr_state(self:PearsonResiduals)->dict:
+@patch
+def state_dict(self:PearsonResiduals)->dict:
     "The fitted parameters as arrays."
     return dict(gene_frac=self.gene_frac_, theta=np.array([self.theta]), clip=np.array([self.clip_]))
 
-def _pr_from_state(cls, d:dict)->PearsonResiduals:
+@patch(cls_method=True)
+def from_state_dict(cls:PearsonResiduals, d:dict)->PearsonResiduals:
     "Rebuild a fitted `PearsonResiduals` from `state_dict()`."
     pr = cls(theta=float(np.asarray(d['theta']).ravel()[0]), clip=float(np.asarray(d['clip']).ravel()[0]))
     pr.gene_frac_, pr.clip_ = np.asarray(d['gene_frac'], dtype=np.float64), pr.clip
     return pr
-
-PearsonResiduals.state_dict, PearsonResiduals.from_state_dict = _pr_state, classmethod(_pr_from_state)
 
 # %% ../nbs/02_preprocessing.ipynb #4e0712e1
 def row_chunks(n:int, # number of rows
@@ -145,74 +147,66 @@ def row_chunks(n:int, # number of rows
     return [slice(i, min(i + size, n)) for i in range(0, n, size)]
 
 # %% ../nbs/02_preprocessing.ipynb #a3bae00a
-def _digest(names)->np.ndarray:
-    "A fingerprint of a list of gene names, as bytes (it survives a tensor round trip)."
+def _genes_digest(names)->np.ndarray:
+    "A SHA-256 digest of a list of gene names, as bytes (it survives a tensor round trip)."
     return np.frombuffer(hashlib.sha256('\n'.join(map(str, names)).encode()).digest(), dtype=np.uint8).copy()
 
 class Standardizer:
     "Gene-wise centring and scaling to unit variance, fitted on training cells, applied per minibatch."
     def __init__(self):
         self.mean_ = self.scale_ = self.var_names_ = self.var_digest_ = None
-        self._n, self._mean, self._m2 = 0, None, None
+        self._scaler = None  # scikit-learn's StandardScaler keeps the running moments
 
     @property
     def n_genes(self): return None if self.mean_ is None else len(self.mean_)
 
 # %% ../nbs/02_preprocessing.ipynb #ccffceca
-def _chunk_moments(X):
-    "Rows, mean and sum of squared deviations of a chunk."
-    if sp.issparse(X):
-        from sklearn.utils.sparsefuncs import mean_variance_axis
-        m, v = mean_variance_axis(sp.csr_matrix(X, dtype=np.float64, copy=True), axis=0)
-    else: X = np.asarray(X, dtype=np.float64); m, v = X.mean(0), X.var(0)
-    return X.shape[0], m, v * X.shape[0]
-
-def _partial_fit(self:Standardizer, X, # rows: sparse, dense, or an AnnData (its X)
-                 var_names=None, # gene names (taken from an AnnData)
-                ):
-    "Add rows to the running gene means and variances (Chan et al.'s pooled update)."
+@patch
+def partial_fit(self:Standardizer, X, # rows: sparse, dense, or an AnnData (its X)
+                var_names=None, # gene names (taken from an AnnData)
+               ):
+    "Add rows to the running gene means and variances (scikit-learn's `StandardScaler.partial_fit`)."
     if isinstance(X, ad.AnnData): var_names = X.var_names if var_names is None else var_names
-    X = _as_matrix(X)
-    if self._mean is not None and X.shape[1] != len(self._mean): raise CourseDataError(f"this chunk has {X.shape[1]} genes, earlier ones {len(self._mean)}")
-    n, m, m2 = _chunk_moments(X)
-    if self._mean is None: self._n, self._mean, self._m2 = n, m, m2
-    else:
-        tot = self._n + n; d = m - self._mean
-        self._mean = self._mean + d * n / tot; self._m2 = self._m2 + m2 + d**2 * self._n * n / tot; self._n = tot
-    sd = np.sqrt(self._m2 / self._n)
-    self.mean_, self.scale_ = self._mean.astype(np.float32), np.where(sd > 0, sd, 1.).astype(np.float32)
-    if var_names is not None: self.var_names_, self.var_digest_ = pd.Index(var_names), _digest(var_names)
+    X = _as_matrix(X); X = sp.csr_matrix(X, dtype=np.float64, copy=True) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    if self._scaler is None: self._scaler = StandardScaler(with_mean=False)  # sparse input: moments without centring the data
+    elif X.shape[1] != self._scaler.n_features_in_: raise CourseDataError(f"this chunk has {X.shape[1]} genes, earlier ones {self._scaler.n_features_in_}")
+    self._scaler.partial_fit(X)
+    self.mean_, self.scale_ = self._scaler.mean_.astype(np.float32), self._scaler.scale_.astype(np.float32)
+    if var_names is not None: self.var_names_, self.var_digest_ = pd.Index(var_names), _genes_digest(var_names)
     return self
 
-def _fit(self:Standardizer, X, # training data: sparse, dense, or an AnnData (its X)
-         var_names=None, # gene names (taken from an AnnData)
-         chunk:int=8192, # rows per chunk
-        ):
+# %% ../nbs/02_preprocessing.ipynb #6f7e5dad
+@patch
+def fit(self:Standardizer, X, # training data: sparse, dense, or an AnnData (its X)
+        var_names=None, # gene names (taken from an AnnData)
+        chunk:int=8192, # rows per chunk
+       ):
     "Learn gene means and standard deviations from training cells, chunk by chunk, without densifying."
     self.__init__()
     names = X.var_names if isinstance(X, ad.AnnData) and var_names is None else var_names
     M = _as_matrix(X); M = M.tocsr() if sp.issparse(M) else M
     for s in row_chunks(M.shape[0], chunk): self.partial_fit(M[s])
-    if names is not None: self.var_names_, self.var_digest_ = pd.Index(names), _digest(names)
+    if names is not None: self.var_names_, self.var_digest_ = pd.Index(names), _genes_digest(names)
     return self
 
-Standardizer.partial_fit, Standardizer.fit = _partial_fit, _fit
-
 # %% ../nbs/02_preprocessing.ipynb #f9f7f233
-def _check_genes(self:Standardizer, n_genes:int, # genes of the input
+@patch
+def check_genes(self:Standardizer, n_genes:int, # genes of the input
                  var_names=None, # their names, when known
                  what:str='the input', # how to name the input in messages
                 ):
     "Raise a `CourseDataError` unless the input has the genes this was fitted on, in the same order."
     if self.mean_ is None: raise CourseDataError("the Standardizer is not fitted; call .fit(train) first")
     if n_genes != self.n_genes: raise CourseDataError(f"{what} has {n_genes} genes but the model's inputs were fitted on {self.n_genes}; subset it to the training genes, e.g. test = test[:, train.var_names]")
-    if var_names is None or self.var_digest_ is None or np.array_equal(_digest(var_names), self.var_digest_): return
+    if var_names is None or self.var_digest_ is None or np.array_equal(_genes_digest(var_names), self.var_digest_): return
     if self.var_names_ is None: raise CourseDataError(f"{what} has the right number of genes but not the training genes in the training order; subset and order it as the training data")
     a, b = set(self.var_names_), set(var_names)
     why = f"{len(a-b)} training genes are missing (e.g. {sorted(a-b)[:3]})" if a != b else "the same genes are in a different order"
     raise CourseDataError(f"{what} does not match the training genes: {why}; use test = test[:, train.var_names]")
 
-def _transform(self:Standardizer, X, # rows (sparse, dense, torch tensor or AnnData), e.g. a minibatch
+# %% ../nbs/02_preprocessing.ipynb #3ab7b014
+@patch
+def transform(self:Standardizer, X, # rows (sparse, dense, torch tensor or AnnData), e.g. a minibatch
                var_names=None, # gene names, checked against training (taken from an AnnData)
               ): # dense float32 array (or tensor, for a tensor input)
     "Centre and scale rows with the training means and standard deviations."
@@ -224,26 +218,27 @@ def _transform(self:Standardizer, X, # rows (sparse, dense, torch tensor or AnnD
     x = X.toarray() if sp.issparse(X) else np.asarray(X)
     return ((x.astype(np.float32, copy=False) - self.mean_) / self.scale_).astype(np.float32, copy=False)
 
-Standardizer.check_genes, Standardizer.transform = _check_genes, _transform
-def _fit_transform(self:Standardizer, X, var_names=None)->np.ndarray:
+# %% ../nbs/02_preprocessing.ipynb #f7ab6607
+@patch
+def fit_transform(self:Standardizer, X, var_names=None)->np.ndarray:
     "Fit on `X` and return it standardised (dense: for small data)."
     return self.fit(X, var_names).transform(X, var_names)
-Standardizer.fit_transform = _fit_transform
 
 # %% ../nbs/02_preprocessing.ipynb #710b8b7a
-def _std_state(self:Standardizer)->dict:
+@patch
+def state_dict(self:Standardizer)->dict:
     "The fitted parameters as arrays: 'mean', 'scale' (and 'var_digest' when gene names are known)."
     d = dict(mean=self.mean_, scale=self.scale_)
     if self.var_digest_ is not None: d['var_digest'] = self.var_digest_
     return d
 
-def _std_from_state(cls, d:dict)->Standardizer:
+# %% ../nbs/02_preprocessing.ipynb #3465c47a
+@patch(cls_method=True)
+def from_state_dict(cls:Standardizer, d:dict)->Standardizer:
     "Rebuild a fitted `Standardizer` from `state_dict()`."
     s = cls(); s.mean_, s.scale_ = (np.asarray(d[k], dtype=np.float32) for k in ('mean', 'scale'))
     if 'var_digest' in d: s.var_digest_ = np.asarray(d['var_digest'], dtype=np.uint8)
     return s
-
-Standardizer.state_dict, Standardizer.from_state_dict = _std_state, classmethod(_std_from_state)
 
 # %% ../nbs/02_preprocessing.ipynb #acd8b0c2
 DATASETS = pd.DataFrame({
@@ -264,23 +259,30 @@ class ModelInput:
     def __repr__(self): return f"ModelInput({self.kind!r}: {DATASETS.loc[self.kind, 'transform']}, {self.standardizer.n_genes} genes)"
 
 # %% ../nbs/02_preprocessing.ipynb #14137a52
-def _matrix(self:ModelInput, adata:ad.AnnData, # cells to feed the model
-           )->sp.csr_matrix: # the sparse source: X for 'processed', the counts otherwise
+@patch
+def matrix(self:ModelInput, adata:ad.AnnData, # cells to feed the model
+          )->sp.csr_matrix: # the sparse source: X for 'processed', the counts otherwise
     "The stored matrix this input is computed from, after checking the genes."
     self.standardizer.check_genes(adata.n_vars, adata.var_names, 'this AnnData')
     return sp.csr_matrix(adata.X if self.kind == 'processed' else adata.layers['counts'])
 
-def _mi_transform(self:ModelInput, rows, # rows of `matrix(adata)`, e.g. a minibatch of a CSR matrix
-                 )->np.ndarray: # dense float32, standardised
+# %% ../nbs/02_preprocessing.ipynb #f0b1b4e7
+@patch
+def transform(self:ModelInput, rows, # rows of `matrix(adata)`, e.g. a minibatch of a CSR matrix
+             )->np.ndarray: # dense float32, standardised
     "The model's input values for these rows."
-    if sp.issparse(rows) and rows.shape[1] == self.standardizer.n_genes: return _fast_rows(self, rows)
+    if sp.issparse(rows) and rows.shape[1] == self.standardizer.n_genes: return self._fast_rows(rows)
     x = self.pearson.transform(rows) if self.pearson is not None else rows
     return self.standardizer.transform(x)
 
-ModelInput.matrix, ModelInput.transform = _matrix, _mi_transform
-ModelInput.__call__ = _mi_transform
+# %% ../nbs/02_preprocessing.ipynb #498fa065
+@patch
+def __call__(self:ModelInput, rows)->np.ndarray:
+    "Same as `transform`."
+    return self.transform(rows)
 
 # %% ../nbs/02_preprocessing.ipynb #c234b7c3
+@patch
 def _fast_rows(self:ModelInput, rows:sp.csr_matrix)->np.ndarray:
     "Float32 torch version of `transform` for sparse rows (the training hot path)."
     import torch
@@ -294,19 +296,20 @@ def _fast_rows(self:ModelInput, rows:sp.csr_matrix)->np.ndarray:
     return x.sub_(torch.from_numpy(st.mean_)).div_(torch.from_numpy(st.scale_)).numpy()
 
 # %% ../nbs/02_preprocessing.ipynb #982c81fe
-def _mi_state(self:ModelInput)->dict:
+@patch
+def state_dict(self:ModelInput)->dict:
     "All fitted parameters as arrays (the kind as its index in `DATASETS`)."
     d = dict(kind=np.array([_KINDS.index(self.kind)])) | self.standardizer.state_dict()
     if self.pearson is not None: d |= {f'pearson.{k}': v for k, v in self.pearson.state_dict().items()}
     return d
 
-def _mi_from_state(cls, d:dict)->ModelInput:
+# %% ../nbs/02_preprocessing.ipynb #a83906df
+@patch(cls_method=True)
+def from_state_dict(cls:ModelInput, d:dict)->ModelInput:
     "Rebuild a fitted `ModelInput` from `state_dict()`."
     pr = {k[8:]: v for k, v in d.items() if k.startswith('pearson.')}
     return cls(_KINDS[int(np.asarray(d['kind']).ravel()[0])], Standardizer.from_state_dict(d),
                PearsonResiduals.from_state_dict(pr) if pr else None)
-
-ModelInput.state_dict, ModelInput.from_state_dict = _mi_state, classmethod(_mi_from_state)
 
 # %% ../nbs/02_preprocessing.ipynb #b62b2e36
 def make_dataset(train:ad.AnnData, # the training cells
@@ -321,7 +324,7 @@ def make_dataset(train:ad.AnnData, # the training cells
     pr = PearsonResiduals(theta, clip).fit(M) if kind == 'pearson' else None
     st = Standardizer()
     for s in row_chunks(M.shape[0], chunk): st.partial_fit(pr.transform(M[s]) if pr else M[s])
-    st.var_names_, st.var_digest_ = pd.Index(train.var_names), _digest(train.var_names)
+    st.var_names_, st.var_digest_ = pd.Index(train.var_names), _genes_digest(train.var_names)
     return ModelInput(kind, st, pr)
 
 # %% ../nbs/02_preprocessing.ipynb #b46e3c85
@@ -329,6 +332,7 @@ def sparse_bytes(m:sp.spmatrix)->int:
     "Bytes of a CSR/CSC matrix: values, indices and index pointers."
     return int(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes)
 
+# %% ../nbs/02_preprocessing.ipynb #f2a338eb
 def memory_table(adata:ad.AnnData, # a course-layout AnnData
                  batch_size:int=128, # cells per minibatch
                  course_nnz:int=32_228_572, # nonzero entries of the course's training file

@@ -97,8 +97,9 @@ def api_markdown(modules:tuple=MODULES, # sadvae modules, in chapter order
         for name in getattr(mod, '__all__', []):
             obj = getattr(mod, name)
             if not callable(obj): continue
-            methods = [(f'{name}.{k}', v) for k, v in vars(obj).items() if isinstance(obj, type) and not k.startswith('_')
-                       and inspect.isfunction(getattr(v, '__func__', v)) and getattr(getattr(v, '__func__', v), '__module__', '').startswith('sadvae')]
+            found = [(k, getattr(obj, k)) for k in vars(obj) if isinstance(obj, type) and not k.startswith('_')]  # bound: classmethods show their function
+            methods = [(f'{name}.{k}', v) for k, v in found if inspect.isfunction(getattr(v, '__func__', v))
+                       and getattr(getattr(v, '__func__', v), '__module__', '').startswith('sadvae')]
             for title, o in [(name, obj)] + methods:
                 md = show_doc(getattr(o, '__func__', o), name=title, title_level=3 if o is obj else 4)._repr_markdown_()
                 parts.append(re.sub(r'^\[source\]\(.*$', '', md, flags=re.M).strip())
@@ -171,10 +172,10 @@ sys.exit(1 if sh.exc else 0)'''
 
 def _run_key(src:Path, env:dict)->str:
     "What an executed chapter depends on: its notebook, the run's variables and the contents of its results tables."
-    from sadvae.train import fingerprint
+    from sadvae.train import stable_hash
     res = Path(env.get('SADVAE_RESULTS', '.'))
     files = sorted((p.name, p.read_text()) for p in res.glob('*.csv')) if res.exists() else []  # contents: a rerun rewrites them unchanged
-    return fingerprint(src.read_text(), sorted(env.items()), files)
+    return stable_hash(src.read_text(), sorted(env.items()), files)
 
 # %% ../nbs/08_site.ipynb #f15876ab
 def _without(items:list, drop:tuple)->list:
@@ -235,6 +236,7 @@ def render_pdf(site:str|Path,        # a folder written by `render_site`
         if not Path(tmp).exists() or Path(tmp).stat().st_size == 0: raise RuntimeError(f"Chromium printed no PDF: {r.stderr[-500:]}")
     return pdf
 
+# %% ../nbs/08_site.ipynb #b58abe12
 def pdf_pages(pdf:str|Path)->int:
     "Number of pages of a PDF (counted from its page objects)."
     return len(re.findall(rb'/Type\s*/Page[^s]', Path(pdf).read_bytes()))

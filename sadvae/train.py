@@ -11,16 +11,17 @@ from typing import Callable
 import numpy as np, pandas as pd, scipy.sparse as sp
 import torch, torch.nn as nn
 import anndata as ad
-from .data import CourseDataError, atomic_path, check_counts, simulate_course
+from .data import CourseDataError, atomic_path, check_counts
 from .model import VAE, save_model, load_model, read_model_meta, csr_rows
-from .preprocess import ModelInput, Standardizer
+from fastcore.basics import patch
+from .preprocess import ModelInput, Standardizer, DATASETS
 
 # %% auto #0
-__all__ = ['DATASETS', 'EVAL_CELLS', 'WRITEUP_LOSS', 'CellData', 'minibatch', 'rows', 'BackedCSR', 'batch_codes', 'model_input',
-           'backed_cells', 'seed_everything', 'rng_state', 'set_rng_state', 'pick_device', 'evaluate',
-           'save_checkpoint', 'load_checkpoint', 'FitConfig', 'fingerprint', 'data_fingerprint', 'TrainingError',
-           'Progress', 'fit', 'plot_history', 'embed', 'model_facts', 'train_vae', 'eval_cells', 'code_version',
-           'save_latent', 'load_latent', 'adata_fingerprint', 'model_key', 'cached_model', 'run_grid']
+__all__ = ['EVAL_CELLS', 'CellData', 'BackedCSR', 'batch_codes', 'model_input', 'backed_cells', 'seed_everything', 'rng_state',
+           'set_rng_state', 'pick_device', 'evaluate', 'save_checkpoint', 'load_checkpoint', 'FitConfig', 'stable_hash',
+           'data_fingerprint', 'TrainingError', 'Progress', 'fit', 'plot_history', 'embed', 'model_facts', 'train_vae',
+           'eval_cells', 'code_version', 'save_latent', 'load_latent', 'adata_fingerprint', 'model_key', 'cached_model',
+           'run_grid']
 
 # %% ../nbs/05_training.ipynb #68d01a4f
 def _fold(tf)->tuple|None:
@@ -58,6 +59,7 @@ class CellData:
         return self.X.epoch_order(gen, rank, world) if _backed(self.X) else torch.randperm(len(self), generator=gen).numpy()
 
 # %% ../nbs/05_training.ipynb #2cf3b28e
+@patch
 def minibatch(self:CellData, idx:np.ndarray, # cell indices
               device:str|torch.device='cpu', # where the tensors go
               sparse:bool=False,             # also return the rows as `SparseRows` (needs `fold`)
@@ -70,12 +72,13 @@ def minibatch(self:CellData, idx:np.ndarray, # cell indices
     b = None if self.batch is None else self.batch[torch.as_tensor(idx)].to(device)
     return x, b, (csr_rows(m, *self.fold, device=device) if sparse else None)
 
+# %% ../nbs/05_training.ipynb #9cbf4cbb
+@patch
 def rows(self:CellData, idx:np.ndarray, # cell indices
          device:str|torch.device='cpu', # where the tensors go
         )->tuple[torch.Tensor, torch.Tensor|None]:
     "The dense (transformed) minibatch of cells `idx`, and their batch codes."
     return self.minibatch(idx, device)[:2]
-CellData.minibatch, CellData.rows = minibatch, rows
 
 # %% ../nbs/05_training.ipynb #dacc30ab
 class BackedCSR:
@@ -94,30 +97,49 @@ class BackedCSR:
         g = f[key]; enc = g.attrs.get('encoding-type', 'array')
         if enc != 'csr_matrix': raise CourseDataError(f"{path}:{key} is stored as {enc!r}, but training from disk reads CSR rows; store it sparse (adata.X = scipy.sparse.csr_matrix(adata.X)) and write the file again")
         self._g, self.shape, self.indptr = g, tuple(int(s) for s in g.attrs['shape']), g['indptr'][:].astype(np.int64)
-        self.nnz, self.dtype, self._cur, self._plan = int(self.indptr[-1]), np.dtype(np.float32), None, []
+        self.nnz, self.dtype, self._cur, self._plan, self._total = int(self.indptr[-1]), np.dtype(np.float32), None, [], None
     def __repr__(self): return f"BackedCSR({self.path}:{self.key}, {self.shape[0]:,} x {self.shape[1]:,}, {self.nnz:,} stored)"
     @property
     def n_blocks(self)->int: return -(-self.shape[0] // self.block)
 
 # %% ../nbs/05_training.ipynb #2ceb1c20
-def _read(self:BackedCSR, b:int # block number
+@patch
+def _buf(self:BackedCSR, grp):
+    "Read the blocks `grp` (sorted) into one CSR buffer, without an intermediate copy of the whole."
+    spans = [(b*self.block, min((b+1)*self.block, self.shape[0])) for b in grp]
+    nnz = np.array([self.indptr[e] - self.indptr[s] for s, e in spans]); off = np.r_[0, np.cumsum(nnz)]
+    data, ind, ptr = np.empty(off[-1], np.float32), np.empty(off[-1], np.int32), [np.zeros(1, np.int64)]
+    for (s, e), o, n in zip(spans, off, nnz):
+        p = self.indptr[s]; data[o:o+n] = self._g['data'][p:p+n]; ind[o:o+n] = self._g['indices'][p:p+n]
+        ptr.append(self.indptr[s+1:e+1] - p + o)
+    m = sp.csr_matrix((data, ind, np.concatenate(ptr)), shape=(sum(e - s for s, e in spans), self.shape[1]))
+    return dict(blocks=np.asarray(grp), m=m, starts=np.r_[0, np.cumsum([e - s for s, e in spans])])
+
+@patch
+def read(self:BackedCSR, b:int # block number
         )->sp.csr_matrix:      # its cells, float32
     "Read block `b` from the file."
-    s, e = b*self.block, min((b+1)*self.block, self.shape[0]); p, q = self.indptr[s], self.indptr[e]
-    return sp.csr_matrix((self._g['data'][p:q].astype(np.float32), self._g['indices'][p:q], self.indptr[s:e+1] - p), shape=(e-s, self.shape[1]))
+    return self._buf([b])['m']
 
-def _blocks(self:BackedCSR):
-    "Every block in file order."
-    for b in range(self.n_blocks): yield self.read(b)
+# %% ../nbs/05_training.ipynb #6f3f23c6
+@patch
+def blocks(self:BackedCSR):
+    "Every block in file order; a full walk also keeps the sum of the stored values, so `sum` needs no second pass."
+    total = 0.
+    for b in range(self.n_blocks):
+        m = self.read(b); total += float(m.data.sum(dtype=np.float64)); yield m
+    self._total = total
 
-def _sum(self:BackedCSR, dtype=np.float64)->float:
-    "Sum of all stored values, read in chunks."
-    step = 1 << 24
-    return float(sum(self._g['data'][p:p+step].sum(dtype=dtype) for p in range(0, self.nnz, step)))
-BackedCSR.read, BackedCSR.blocks, BackedCSR.sum = _read, _blocks, _sum
-
+# %% ../nbs/05_training.ipynb #97ff3fcb
+@patch
+def sum(self:BackedCSR)->float:
+    "Sum of all stored values: kept from the last full walk of `blocks`, else read in chunks."
+    if self._total is None:
+        step = 1 << 24; self._total = float(sum(self._g['data'][p:p+step].sum(dtype=np.float64) for p in range(0, self.nnz, step)))
+    return self._total
 
 # %% ../nbs/05_training.ipynb #3a75c62d
+@patch
 def _plan_order(self:BackedCSR, blocks:np.ndarray, gen:torch.Generator)->tuple[list, np.ndarray]:
     "Buffers of `k` blocks in the given order, and their cells, shuffled within each buffer."
     plan, out = [np.sort(blocks[i:i+self.k]) for i in range(0, len(blocks), self.k)], []
@@ -126,7 +148,8 @@ def _plan_order(self:BackedCSR, blocks:np.ndarray, gen:torch.Generator)->tuple[l
         out.append(cells[torch.randperm(len(cells), generator=gen).numpy()])
     return plan, np.concatenate(out) if out else np.zeros(0, np.int64)
 
-def _epoch_order(self:BackedCSR, gen:torch.Generator, # the run's generator (the same in every process)
+@patch
+def epoch_order(self:BackedCSR, gen:torch.Generator, # the run's generator (the same in every process)
                  rank:int=0, world:int=1, # this process, and how many there are
                 ): # cell indices, block-shuffled
     "This epoch's order of cells: blocks in random order, cells shuffled within each buffer; with several processes, each reads its own blocks."
@@ -135,45 +158,31 @@ def _epoch_order(self:BackedCSR, gen:torch.Generator, # the run's generator (the
     self._plan, self._cur = list(parts[rank][0]), None
     m = min(len(o) for _, o in parts)
     return np.stack([o[:m] for _, o in parts], 1).reshape(-1)  # interleaved: cell j of process r at j*world + r
-BackedCSR._plan_order, BackedCSR.epoch_order = _plan_order, _epoch_order
 
 # %% ../nbs/05_training.ipynb #3cc9fac9
-def _buf(B, grp):
-    "Read the blocks `grp` (sorted) into one CSR buffer, without an intermediate copy of the whole."
-    spans = [(b*B.block, min((b+1)*B.block, B.shape[0])) for b in grp]
-    nnz = np.array([B.indptr[e] - B.indptr[s] for s, e in spans]); off = np.r_[0, np.cumsum(nnz)]
-    data, ind, ptr = np.empty(off[-1], np.float32), np.empty(off[-1], np.int32), [np.zeros(1, np.int64)]
-    for (s, e), o, n in zip(spans, off, nnz):
-        p = B.indptr[s]; data[o:o+n] = B._g['data'][p:p+n]; ind[o:o+n] = B._g['indices'][p:p+n]
-        ptr.append(B.indptr[s+1:e+1] - p + o)
-    m = sp.csr_matrix((data, ind, np.concatenate(ptr)), shape=(sum(e - s for s, e in spans), B.shape[1]))
-    return dict(blocks=np.asarray(grp), m=m, starts=np.r_[0, np.cumsum([e - s for s, e in spans])])
-
-def _take(B, buf, idx, blk):
+@patch
+def _take(self:BackedCSR, buf, idx, blk):
     "Rows `idx` (all inside the buffer `buf`), in order."
-    return buf['m'][buf['starts'][np.searchsorted(buf['blocks'], blk)] + idx - blk*B.block]
+    return buf['m'][buf['starts'][np.searchsorted(buf['blocks'], blk)] + idx - blk*self.block]
 
-def _getitem(self:BackedCSR, idx # cell indices
+@patch
+def __getitem__(self:BackedCSR, idx # cell indices
                )->sp.csr_matrix:     # those rows, in the order asked
     "Rows of the matrix: from the buffer the epoch's plan put them in, else read from the file and not kept."
     idx = np.asarray(idx, dtype=np.int64); blk = idx // self.block; cur = self._cur
     bufs = [] if cur is None else [cur]
     if self._plan and (cur is None or not np.isin(blk, cur['blocks']).all()) and np.isin(blk, self._plan[0]).any():
-        self._cur = _buf(self, self._plan.pop(0)); bufs.append(self._cur)  # the minibatch reaches the next buffer
+        self._cur = self._buf(self._plan.pop(0)); bufs.append(self._cur)  # the minibatch reaches the next buffer
     pieces, where, left = [], [], np.ones(len(idx), bool)
     for buf in bufs:
         inb = left & np.isin(blk, buf['blocks'])
-        if inb.any(): pieces.append(_take(self, buf, idx[inb], blk[inb])); where.append(np.flatnonzero(inb)); left &= ~inb
+        if inb.any(): pieces.append(self._take(buf, idx[inb], blk[inb])); where.append(np.flatnonzero(inb)); left &= ~inb
     if left.any():
-        tmp = _buf(self, np.unique(blk[left])); pieces.append(_take(self, tmp, idx[left], blk[left])); where.append(np.flatnonzero(left))
+        tmp = self._buf(np.unique(blk[left])); pieces.append(self._take(tmp, idx[left], blk[left])); where.append(np.flatnonzero(left))
     if len(pieces) == 1: return pieces[0]
     return sp.vstack(pieces, format='csr')[np.argsort(np.concatenate(where))]
-BackedCSR.__getitem__ = _getitem
-
 
 # %% ../nbs/05_training.ipynb #d387748c
-DATASETS = ('processed', 'counts', 'pearson')
-
 def batch_codes(adata:ad.AnnData, # cells with an obs column `key`
                 key:str|None,     # obs column holding the covariate (e.g. 'batch' or 'Site'), or None
                 categories:list|None=None, # categories fixed at training time
@@ -208,7 +217,7 @@ def model_input(adata:ad.AnnData,   # course-layout AnnData
                )->tuple[CellData, dict]:
     "The `CellData` for a model, and the fitted preprocessing to reuse on other data."
     from sadvae.preprocess import make_dataset
-    if dataset not in DATASETS: raise CourseDataError(f"unknown dataset {dataset!r}; use one of {DATASETS}")
+    if dataset not in DATASETS.index: raise CourseDataError(f"unknown dataset {dataset!r}; use one of {list(DATASETS.index)}")
     fitted = dict(fitted or {})
     if (dataset != 'processed' or likelihood in ('poisson', 'nb', 'zinb')) and 'counts' not in adata.layers:
         raise CourseDataError(f"dataset={dataset!r} with likelihood={likelihood!r} reads raw counts from adata.layers['counts'], which this AnnData lacks "
@@ -252,6 +261,7 @@ def seed_everything(seed:int, # the run's seed
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
     return torch.Generator().manual_seed(seed)
 
+# %% ../nbs/05_training.ipynb #2a10acbf
 def rng_state(gen:torch.Generator)->dict:
     "Every random state a run depends on, as tensors and plain values (loadable with `weights_only=True`)."
     name, keys, pos, has_gauss, gauss = np.random.get_state()
@@ -262,6 +272,7 @@ def rng_state(gen:torch.Generator)->dict:
     if torch.cuda.is_available(): st['cuda'] = torch.cuda.get_rng_state_all()
     return st
 
+# %% ../nbs/05_training.ipynb #37b88124
 def set_rng_state(st:dict, gen:torch.Generator):
     "Restore the states saved by `rng_state`."
     torch.set_rng_state(st['torch']); gen.set_state(st['shuffle'])
@@ -330,13 +341,15 @@ class FitConfig:
 
 _NOT_IN_KEY = ('progress', 'device', 'amp', 'fused', 'sparse')  # how a model is trained, not what it is: kept out of run and grid keys
 
-def fingerprint(*parts)->str:
+# %% ../nbs/05_training.ipynb #de2227f7
+def stable_hash(*parts)->str:
     "A short stable hash of JSON-able parts."
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
+# %% ../nbs/05_training.ipynb #be09a0a9
 def data_fingerprint(data:CellData)->dict:
     "Cheap identity of a data set: shape, stored values' sum and a sample of rows after the transform."
-    X = data.X; s = float(X.sum()) if sp.issparse(X) else float(X.sum(dtype=np.float64))
+    X = data.X; s = float(X.sum(dtype=np.float64)) if isinstance(X, np.ndarray) else float(X.sum())  # on disk: the sum kept from the fitting pass
     x, _ = data.rows(np.linspace(0, len(data)-1, min(len(data), 16)).astype(int))
     return dict(shape=list(X.shape), nnz=int(X.nnz) if hasattr(X, 'nnz') else None, sum=round(s, 3), sample=round(float(x.double().sum()), 4))
 
@@ -477,7 +490,7 @@ def fit(model:VAE,               # the model to train (changed in place)
     model.to(dev)
     if len(train) < 2*world: raise CourseDataError(f"need at least {2*world} training cells (BatchNorm normalises over each minibatch), got {len(train)}")
     _check_data(model, train, valid); model.check_inputs = False
-    run_id = fingerprint(asdict(model.config), {k: v for k, v in asdict(cfg).items() if k not in _NOT_IN_KEY + ('epochs',)}, data_fingerprint(train), world)
+    run_id = stable_hash(asdict(model.config), {k: v for k, v in asdict(cfg).items() if k not in _NOT_IN_KEY + ('epochs',)}, data_fingerprint(train), world)
     step_model = _wrap(model, dev, world)
     opt = _optimizer(model, cfg, dev); sched = _scheduler(opt, cfg); sparse = _use_sparse(cfg, train, dev)
     history, best, bad, start = [], (math.inf, None), 0, 0
@@ -571,16 +584,6 @@ def embed(model:VAE,            # a trained model
         adata.obsm[key] = z
     return z
 
-# %% ../nbs/05_training.ipynb #0c9a14f0
-def _demo_job(out, epochs, n=800, seed=0):
-    "A small deterministic training run (sparse first layer), for the resume and multi-process tests."
-    tr, _ = simulate_course(n_cells=n, n_test=n//4, n_genes=200, seed=seed)
-    cells, fitted = model_input(tr, 'processed')
-    seed_everything(seed); model = VAE.from_arch('256-32', n_genes=tr.n_vars)
-    hist = fit(model, cells, epochs=epochs, batch_size=32, seed=seed, out=out, sparse=True)
-    save_model(model, Path(out)/'model', standardizer=fitted['transform'])
-    return hist
-
 # %% ../nbs/05_training.ipynb #0e7fbcf1
 def model_facts(genes,                   # the model's genes, in order
                 input:str,               # 'processed', 'counts' or 'pearson'
@@ -596,6 +599,7 @@ def model_facts(genes,                   # the model's genes, in order
     return dict(genes=list(map(str, genes)), input=input, likelihood=likelihood, arch=arch, layer=layer, size_factor_key=size_factor_key,
                 batch_key=batch_key, batch_categories=batch_categories, sadvae_version=sadvae.__version__)
 
+# %% ../nbs/05_training.ipynb #8e9b9f72
 def train_vae(adata:ad.AnnData,      # training cells, course layout (counts in layers['counts'])
               valid:ad.AnnData|None=None, # validation cells, same genes
               arch:str='256-32',     # architecture name (hidden sizes, then latent size)
@@ -640,12 +644,18 @@ def eval_cells(n_obs:int,             # cells in the validation set
 _NOT_MATH = {'MODEL_FORMAT', 'MODEL_VERSION', 'CONFIG_FILE', 'WEIGHTS_FILE', 'ALLOWED_CLASSES', '_FIX', 'patch', 'class_path', 'import_class',
              'read_model_meta', '_usual_permissions', 'save_model', 'load_model', 'n_params', 'count_parameters'}  # files and bookkeeping, not the models
 
+# %% ../nbs/05_training.ipynb #8293f074
+def _patched(mod)->dict:
+    "Methods that `@patch` added to the classes of `mod`, by function name (fastcore leaves their module names unbound)."
+    return {f.__name__: f for c in vars(mod).values() if inspect.isclass(c) and c.__module__ == mod.__name__
+            for f in vars(c).values() if inspect.isfunction(f) and f.__module__ == mod.__name__ and not f.__name__.startswith('__') and inspect.getsource(f).lstrip().startswith('@patch')}
+
 def code_version()->dict:
     "The package version and a hash of the code that defines the models and their loss (not of saving or loading them)."
     import sadvae, sadvae.model, sadvae.elbo
     parts = []
     for mod in (sadvae.model, sadvae.elbo):
-        for k, v in sorted(vars(mod).items()):
+        for k, v in sorted((vars(mod) | _patched(mod)).items()):
             if k in _NOT_MATH or k.startswith('__'): continue
             if (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ == mod.__name__: parts.append(inspect.getsource(v))
             elif k.isupper(): parts.append(f'{k} = {v!r}')
@@ -669,14 +679,15 @@ def adata_fingerprint(adata:ad.AnnData)->dict:
     "Cheap identity of an AnnData: shape, first and last names, and the sum of its counts."
     c = adata.layers['counts'] if 'counts' in adata.layers else adata.X
     return dict(shape=list(adata.shape), cells=[str(adata.obs_names[0]), str(adata.obs_names[-1])],
-                genes=fingerprint(list(map(str, adata.var_names))), sum=round(float(c.sum()), 2))
+                genes=stable_hash(list(map(str, adata.var_names))), sum=round(float(c.sum()), 2))
 
 # %% ../nbs/05_training.ipynb #d1ff48b1
 def model_key(train:ad.AnnData, valid:ad.AnnData, arch:str, dataset:str, likelihood:str, eval_data:ad.AnnData|None=None, **kwargs)->str:
     "What a cached model is looked up by: its configuration and the identity of its data (see `cached_model`)."
     ids = [adata_fingerprint(train), adata_fingerprint(valid)] + ([] if eval_data is None else [adata_fingerprint(eval_data)])
-    return fingerprint(arch, dataset, likelihood, {k: v for k, v in kwargs.items() if k not in _NOT_IN_KEY}, fingerprint(*ids))
+    return stable_hash(arch, dataset, likelihood, {k: v for k, v in kwargs.items() if k not in _NOT_IN_KEY}, stable_hash(*ids))
 
+# %% ../nbs/05_training.ipynb #9927cf00
 def cached_model(train:ad.AnnData,       # training cells
                  valid:ad.AnnData,       # validation cells, scored every epoch
                  out:str|Path,           # the model's folder: model/, history.csv, summary.json, latent.npz
@@ -715,7 +726,7 @@ def run_grid(train:ad.AnnData,     # training cells
             )->pd.DataFrame:       # one row per model: validation and training loss terms, code identity
     "Train (or reuse) every architecture x dataset model, keep its latent means, and tabulate the losses."
     from sadvae.model import ARCHS
-    archs, datasets = archs or list(ARCHS), datasets or list(DATASETS)
+    archs, datasets = archs or list(ARCHS), datasets or list(DATASETS.index)
     rows, now = [], code_version()
     for arch in archs:
         for ds in datasets:
@@ -727,8 +738,3 @@ def run_grid(train:ad.AnnData,     # training cells
             res = pd.DataFrame(rows)
             with atomic_path(Path(out)/'grid.csv') as tmp: res.to_csv(tmp, index=False)  # after every model: a partial grid is usable
     return res
-
-# %% ../nbs/05_training.ipynb #c9312e5c
-WRITEUP_LOSS = pd.DataFrame({'processed': [4905.42, 4914.21, 4844.08, 4744.35], 'counts': [4999.99, 4999.99, 4892.53, 4843.7],
-                             'pearson': [4886.61, 4854.98, 4749.47, 4618.03]},
-                            index=pd.Index(['1024-512-256-32', '1024-512-256-64', '256-128-128', '256-32'], name='arch'))
