@@ -8,7 +8,6 @@ import hashlib
 import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad
 from fastcore.basics import patch
-from sklearn.preprocessing import StandardScaler
 from .data import CourseDataError, check_counts, processed_counts
 
 # %% auto #0
@@ -168,7 +167,9 @@ def partial_fit(self:Standardizer, X, # rows: sparse, dense, or an AnnData (its 
     "Add rows to the running gene means and variances (scikit-learn's `StandardScaler.partial_fit`)."
     if isinstance(X, ad.AnnData): var_names = X.var_names if var_names is None else var_names
     X = _as_matrix(X); X = sp.csr_matrix(X, dtype=np.float64, copy=True) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
-    if self._scaler is None: self._scaler = StandardScaler(with_mean=False)  # sparse input: moments without centring the data
+    if self._scaler is None:
+        from sklearn.preprocessing import StandardScaler  # here, not at import: training starts without loading scikit-learn
+        self._scaler = StandardScaler(with_mean=False)  # sparse input: moments without centring the data
     elif X.shape[1] != self._scaler.n_features_in_: raise CourseDataError(f"this chunk has {X.shape[1]} genes, earlier ones {self._scaler.n_features_in_}")
     self._scaler.partial_fit(X)
     self.mean_, self.scale_ = self._scaler.mean_.astype(np.float32), self._scaler.scale_.astype(np.float32)
