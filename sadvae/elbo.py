@@ -10,6 +10,7 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from torch.autograd.function import once_differentiable
 
 # %% ../nbs/03_elbo.ipynb #573a5de2
 def kl_normal(mu:Tensor,     # posterior means, (cells, latent)
@@ -68,18 +69,49 @@ def log_nb(x:Tensor,       # counts, (cells, genes)
     return (theta*(torch.log(theta + eps) - log_theta_mu) + x*(torch.log(mu + eps) - log_theta_mu)
             + torch.lgamma(x + theta) - torch.lgamma(theta) - torch.lgamma(x + 1))
 
+# %% ../nbs/03_elbo.ipynb #d33da364
+def _nb_sum_forward(x, mu, theta, eps, flat):
+    "Forward pass of `log_nb_sum`: per-cell sums and what the backward pass needs; `flat` holds the nonzero positions."
+    r, c = flat // x.shape[-1], flat % x.shape[-1]
+    s = mu + (theta + eps); log_s, lt = torch.log(s), torch.log(theta + eps)
+    xv, m, sv = x.reshape(-1)[flat], mu.reshape(-1)[flat], s.reshape(-1)[flat]
+    nz = xv*(torch.log(m + eps) - torch.log(sv)) + torch.lgamma(xv + theta[c]) - torch.lgamma(xv + 1) - torch.lgamma(theta)[c]
+    return ((theta*lt).sum() - log_s @ theta).index_add(0, r, nz), (theta, s, log_s, lt, flat, r, c, xv, m, sv)
+
+# %% ../nbs/03_elbo.ipynb #00a19840
+def _nb_sum_backward(g, eps, theta, s, log_s, lt, flat, r, c, xv, m, sv):
+    "Gradients of `log_nb_sum` with respect to mu and theta, from the per-cell gradient `g`."
+    a, gr = theta/s, g[r]
+    d_theta = g.sum()*(lt + theta/(theta + eps)) - g @ log_s - g @ a
+    d_theta = d_theta.index_add(0, c, gr*(torch.digamma(xv + theta[c]) - torch.digamma(theta)[c] - xv/sv))
+    d_mu = a.mul_(-g.unsqueeze(-1))  # -theta/s everywhere, then the nonzero entries' extra terms
+    d_mu.view(-1).index_add_(0, flat, gr*xv*(1/(m + eps) - 1/sv))
+    return d_mu, d_theta
+
+# %% ../nbs/03_elbo.ipynb #3a5871d2
+class _NBSum(torch.autograd.Function):
+    "`log_nb_sum` with the backward pass above; float32 inside autocast."
+    @staticmethod
+    @torch.amp.custom_fwd(device_type="cuda", cast_inputs=torch.float32)
+    def forward(ctx, x, mu, theta, eps, flat):
+        ll, saved = _nb_sum_forward(x, mu, theta, eps, flat)
+        ctx.eps = eps; ctx.save_for_backward(*saved); return ll
+
+    @staticmethod
+    @once_differentiable
+    @torch.amp.custom_bwd(device_type="cuda")
+    def backward(ctx, g): return None, *_nb_sum_backward(g, ctx.eps, *ctx.saved_tensors), None, None
+
 # %% ../nbs/03_elbo.ipynb #36f3ff71
 def log_nb_sum(x:Tensor,       # counts, (cells, genes)
                mu:Tensor,      # means, same shape
                theta:Tensor,   # inverse dispersion per gene, (genes,)
                eps:float=1e-8, # added inside logs
+               nonzero:Tensor|None=None, # flat positions (row * genes + gene) of the nonzero counts, when already known
               )->Tensor:       # sum over genes of log NB(x; mu, theta), (cells,)
     "Per-cell negative binomial log-likelihood, with the log-gamma terms computed only where x > 0."
-    log_theta_mu = torch.log(theta + mu + eps)
-    ll = (theta*(torch.log(theta + eps) - log_theta_mu) + x*(torch.log(mu + eps) - log_theta_mu)).sum(-1)
-    r, c = torch.nonzero(x, as_tuple=True)
-    xv, t = x[r, c], theta.expand(x.shape[-1])[c]
-    return ll.index_add(0, r, torch.lgamma(xv + t) - torch.lgamma(t) - torch.lgamma(xv + 1))
+    flat = torch.nonzero(x.reshape(-1)).squeeze(1) if nonzero is None else nonzero
+    return _NBSum.apply(x, mu, theta.expand(x.shape[-1]), eps, flat)
 
 # %% ../nbs/03_elbo.ipynb #1d104b70
 def log_zinb(x:Tensor,         # counts, (cells, genes)

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['ARCHS', 'LIKELIHOODS', 'COUNT_LIKELIHOODS', 'LOGVAR_RANGE', 'MODEL_FORMAT', 'MODEL_VERSION', 'CONFIG_FILE',
            'WEIGHTS_FILE', 'ALLOWED_CLASSES', 'parse_arch', 'arch_name', 'VAEConfig', 'fc_block', 'mlp', 'check_input',
-           'VAELoss', 'VAE', 'SparseRows', 'csr_rows', 'n_params', 'count_parameters', 'class_path', 'import_class',
-           'read_model_meta', 'save_model', 'load_model']
+           'VAELoss', 'VAE', 'SparseRows', 'csr_rows', 'flat_nonzero', 'n_params', 'count_parameters', 'class_path',
+           'import_class', 'read_model_meta', 'save_model', 'load_model']
 
 # %% ../nbs/04_model.ipynb #2aeadb00
 import importlib, inspect, json, os, shutil, tempfile, uuid
@@ -262,13 +262,14 @@ def decode(self:VAE, z:Tensor,          # latent codes, (cells, latent)
 @patch
 def recon_loss(self:VAE, x:Tensor, # the data the likelihood models, (cells, genes)
                px:dict,            # parameters from `decode`
+               nonzero:Tensor|None=None, # flat positions of x's nonzero counts, if known (NB only; see `log_nb_sum`)
               )->Tensor:           # reconstruction term, (cells,)
     "Per-cell reconstruction loss under the model's likelihood."
     lik = self.config.likelihood
     if lik == "mse": return sse(x, px["mean"])
     if lik == "gaussian": ll = log_gaussian(x, px["mean"], px["logvar"])
     elif lik == "poisson": ll = log_poisson(x, px["mu"])
-    elif lik == "nb": return -log_nb_sum(x, px["mu"], px["theta"])  # zeros skip the log-gamma terms
+    elif lik == "nb": return -log_nb_sum(x, px["mu"], px["theta"], nonzero=nonzero)  # zeros skip the log-gamma terms
     else: ll = log_zinb(x, px["mu"], px["theta"], px["pi_logits"])
     return -ll.sum(-1)
 
@@ -280,6 +281,15 @@ def log_px_z(self:VAE, x:Tensor, # the data the likelihood models, (cells, genes
     "log p(x | z) summed over genes, (cells,); for 'mse' a Gaussian with variance 1/2."
     const = 0.5*x.shape[-1]*math.log(math.pi) if self.config.likelihood == "mse" else 0.
     return -self.recon_loss(x, px) - const
+
+# %% ../nbs/04_model.ipynb #0cccdf16
+def flat_nonzero(sparse:SparseRows, # a minibatch in CSR form
+                 n_genes:int,       # genes per row
+                )->Tensor:          # row * n_genes + gene of every stored entry, int64
+    "Flat positions of the stored entries of a CSR minibatch, so the NB loss need not search the dense one for them."
+    nnz = sparse.indices.new_tensor([len(sparse.indices)])
+    rows = torch.arange(len(sparse.offsets), device=sparse.indices.device)
+    return torch.repeat_interleave(rows, torch.diff(sparse.offsets, append=nnz))*n_genes + sparse.indices
 
 # %% ../nbs/04_model.ipynb #d58e1274
 @patch
@@ -293,7 +303,8 @@ def loss(self:VAE, x:Tensor,           # standardised data, or raw counts for co
     mean, logvar = self.posterior(x, batch, sparse)
     z = reparameterize(mean, logvar)
     px = self.decode(z, batch, x.sum(-1) if self.config.counts else None)
-    recon, kl = self.recon_loss(x, px), kl_normal(mean, logvar)
+    nz = flat_nonzero(sparse, x.shape[-1]) if sparse is not None and self.config.likelihood == 'nb' else None
+    recon, kl = self.recon_loss(x, px, nz), kl_normal(mean, logvar)
     return VAELoss(recon, kl, recon + kl_weight*kl)
 
 VAE.forward = VAE.loss  # calling the module computes its loss, as `nn.Module` calls `forward`
