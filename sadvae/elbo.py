@@ -74,8 +74,8 @@ def _nb_sum_forward(x, mu, theta, eps, flat):
     "Forward pass of `log_nb_sum`: per-cell sums and what the backward pass needs; `flat` holds the nonzero positions."
     r, c = flat // x.shape[-1], flat % x.shape[-1]
     s = mu + (theta + eps); log_s, lt = torch.log(s), torch.log(theta + eps)
-    xv, m, sv = x.reshape(-1)[flat], mu.reshape(-1)[flat], s.reshape(-1)[flat]
-    nz = xv*(torch.log(m + eps) - torch.log(sv)) + torch.lgamma(xv + theta[c]) - torch.lgamma(xv + 1) - torch.lgamma(theta)[c]
+    xv, m, sv, lsv = (t.reshape(-1)[flat] for t in (x, mu, s, log_s))
+    nz = xv*(torch.log(m + eps) - lsv) + torch.lgamma(xv + theta[c]) - torch.lgamma(xv + 1) - torch.lgamma(theta)[c]
     return ((theta*lt).sum() - log_s @ theta).index_add(0, r, nz), (theta, s, log_s, lt, flat, r, c, xv, m, sv)
 
 # %% ../nbs/03_elbo.ipynb #00a19840
