@@ -105,7 +105,7 @@ def _study_models(tr, te, d:Path, chosen:tuple, epochs:int, stage, grid=None, **
         del specs['chosen']  # the same model on the same data: its latents are the grid's
         stage('models', f"chosen ({chosen[0]} on {chosen[1]}, mse): in the grid ({g}), validation loss {s['final']['valid_loss']:.2f}")
     for n, o in specs.items():
-        s, state = cached_model(tr, te, d/n, epochs=epochs, seed=0, **o, **kw)
+        s, state = cached_model(tr, te, d/n, eval_data=te, epochs=epochs, seed=0, **o, **kw)  # keyed as the results chapter's `run_extras` keys them
         stage('models', f"{n} ({o['arch']} on {o['dataset']}, {o.get('likelihood', 'mse')}{' + batch' if 'batch_key' in o else ''}): {state}, validation loss {s['final']['valid_loss']:.2f}")
     s = pca_baseline(tr, te, d/f'pca_{chosen[1]}', chosen[1]); stage('models', f"PCA-32 of {chosen[1]}: validation reconstruction error {s['valid_recon']:.2f}")
     return d

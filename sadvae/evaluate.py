@@ -189,11 +189,18 @@ def input_pcs(adata:ad.AnnData,     # cells to map (course layout)
               dataset:str='processed', # which model input
               n_comps:int=50,       # principal components
               seed:int=0,           # seed of the randomised PCA
+              cache:str|Path|None=None, # a folder of results, looked up by the cells and these options
              )->pd.DataFrame:       # cells x components
     "Principal components of a model input (standardised on these cells), for maps of the data itself."
     from sklearn.decomposition import PCA
+    f = Path(cache)/f'pcs_{stable_hash(adata_fingerprint(adata), dataset, n_comps, seed)}.npz' if cache is not None else None
+    if f is not None and f.exists():  # the very same values, so a map of them is found by its digest too
+        with np.load(f) as d: return pd.DataFrame(d['pcs'], index=adata.obs_names)
     X = _dense_rows(model_input(adata, dataset)[0])
     pcs = PCA(min(n_comps, *X.shape), svd_solver='randomized', random_state=seed).fit_transform(X)
+    if f is not None:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(f) as tmp, open(tmp, 'wb') as fh: np.savez(fh, pcs=pcs)
     return pd.DataFrame(pcs, index=adata.obs_names)
 
 # %% ../nbs/06_results.ipynb #a8cfdb81
@@ -464,7 +471,7 @@ def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid table
             png('figure6_counts_pca', plot_maps({n: map_2d(z, 'pca', n=n_map, cache=maps) for n, z in glat.items() if n.endswith('_counts_mse')}, valid.obs, axis='PC', title='Dataset 2 latent means (PCA)'))
         zc = lat.get(f'{chosen[0]}_{chosen[1]}', lat.get('chosen'))
         if zc is not None:
-            zb = map_2d(zc, n=n_map, cache=maps); ev = valid[eval_cells(valid.n_obs)].copy(); xm = map_2d(input_pcs(ev, chosen[1]), n=n_map, cache=maps)
+            zb = map_2d(zc, n=n_map, cache=maps); ev = valid[eval_cells(valid.n_obs)].copy(); xm = map_2d(input_pcs(ev, chosen[1], cache=maps), n=n_map, cache=maps)
             for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure7_chosen_tsne_{c}', plot_maps({c: zb}, valid.obs, c, ncols=1, size=5))
             for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure8_input_tsne_{c}', plot_maps({c: xm}, valid.obs, c, ncols=1, size=5))
     return written

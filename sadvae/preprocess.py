@@ -287,13 +287,13 @@ def __call__(self:ModelInput, rows)->np.ndarray:
 def _fast_rows(self:ModelInput, rows:sp.csr_matrix)->np.ndarray:
     "Float32 torch version of `transform` for sparse rows (the training hot path)."
     import torch
-    x = torch.from_numpy(rows.toarray().astype(np.float32, copy=False))
+    x, st = torch.from_numpy(rows.toarray().astype(np.float32, copy=False)), self.standardizer
     if self.pearson is not None:
-        p = self.pearson; c = float(p.clip_)
-        mu = x.sum(1, keepdim=True) * torch.from_numpy(np.asarray(p.gene_frac_, np.float32))
-        r = (x - mu).mul_(torch.rsqrt(mu + mu*mu/p.theta))
-        x = torch.where(mu > 0, r, (x > 0).float()*c).clamp_(-c, c)
-    st = self.standardizer
+        p, c = self.pearson, float(self.pearson.clip_)
+        lib, frac = np.asarray(rows.sum(1), np.float32), np.asarray(p.gene_frac_, np.float32)
+        mu = torch.from_numpy(lib) * torch.from_numpy(frac)  # expected counts: 9 full-size passes in all, not 17
+        x.sub_(mu).mul_(torch.addcmul(mu, mu, mu, value=1/p.theta).rsqrt_()).clamp_(-c, c)
+        if not ((lib > 0).all() and (frac > 0).all()): x.nan_to_num_(nan=0.)  # mu = 0 (an empty cell, an unseen gene): 0, or the clip for a count
     return x.sub_(torch.from_numpy(st.mean_)).div_(torch.from_numpy(st.scale_)).numpy()
 
 # %% ../nbs/02_preprocessing.ipynb #982c81fe

@@ -184,29 +184,45 @@ def _without(items:list, drop:tuple)->list:
     return [dict(it, contents=_without(it['contents'], drop)) if isinstance(it, dict) and 'contents' in it else it for it in items if keep(it)]
 
 # %% ../nbs/08_site.ipynb #7630efd1
+def _exec_chapter(p:Path, dst:Path, key:str, env:dict)->tuple[str, float]:
+    "Execute one copied chapter in its own Python process: (error text or '', seconds)."
+    import subprocess, sys, time
+    t = time.perf_counter(); shutil.copy(p, dst); done = dst.with_suffix('.key'); done.unlink(missing_ok=True)
+    r = subprocess.run([sys.executable, '-c', _EXEC, str(dst.resolve())], cwd=dst.parent, env=env, capture_output=True, text=True)
+    if r.returncode == 0: done.write_text(key)
+    return ('' if r.returncode == 0 else r.stderr.strip()[-300:]), time.perf_counter() - t
+
 def execute_report(config:str|Path,  # the Quarto project whose sidebar lists the pages
                    out:str|Path,     # where the copy goes (its _quarto.yml, and the notebooks under the same paths)
                    env:dict,         # SADVAE_* variables naming this run's data and results
                    chapters:tuple=RUN_CHAPTERS, # notebooks executed; the others keep their stored outputs
                    drop:tuple=(),    # notebooks left out of the copy's sidebar
                    log=print,        # one line per chapter
+                   workers:int|None=None, # chapters executed at once (default: one per core)
                   )->Path:           # the copy's _quarto.yml
     "Copy the report's notebooks and execute the chapters that show data or results on this run's."
-    import os, subprocess, sys, time
-    import yaml
+    import os, yaml
+    from concurrent.futures import ThreadPoolExecutor, as_completed
     config, out = Path(config), Path(out); out.mkdir(parents=True, exist_ok=True)
     cfg = yaml.safe_load(config.read_text()); side = cfg['website']['sidebar']; side = side[0] if isinstance(side, list) else side
     side['contents'] = _without(side.get('contents', []), drop)
     (out/'_quarto.yml').write_text(yaml.safe_dump(cfg, sort_keys=False))
+    todo = []
     for _, dst in site_pages(out/'_quarto.yml'):
         p = config.parent/dst.relative_to(out); dst.parent.mkdir(parents=True, exist_ok=True)
         if p.stem not in chapters: shutil.copy(p, dst); continue
         key = _run_key(p, env); done = dst.with_suffix('.key')
         if dst.exists() and done.exists() and done.read_text() == key: log(f"{p.stem}: unchanged, not run again"); continue
-        t = time.perf_counter(); shutil.copy(p, dst); done.unlink(missing_ok=True)
-        r = subprocess.run([sys.executable, '-c', _EXEC, str(dst.resolve())], cwd=dst.parent, env={k: v for k, v in os.environ.items() if k != 'IN_TEST'} | env, capture_output=True, text=True)
-        if r.returncode == 0: done.write_text(key)
-        log(f"{p.stem}: executed in {time.perf_counter() - t:.0f} s" + ('' if r.returncode == 0 else f"; a cell failed, the page shows the error ({r.stderr.strip()[-300:]})"))
+        todo.append((p, dst, key))
+    workers = max(1, min(len(todo), workers or os.cpu_count() or 1))
+    threads = str(max(1, (os.cpu_count() or 1)//workers))  # the cores shared out, so no process's threads wait on another's
+    penv = {k: v for k, v in os.environ.items() if k != 'IN_TEST'} | dict(OMP_NUM_THREADS=os.environ.get('OMP_NUM_THREADS', threads)) | env
+    with ThreadPoolExecutor(workers) as pool:  # the longest chapters (most code cells) start first
+        todo.sort(key=lambda t: -sum(c['cell_type'] == 'code' for c in json.loads(t[0].read_text())['cells']))
+        jobs = {pool.submit(_exec_chapter, *t, penv): t[0] for t in todo}
+        for f in as_completed(jobs):  # one line per chapter as it finishes
+            (err, secs), p = f.result(), jobs[f]
+            log(f"{p.stem}: executed in {secs:.0f} s" + (f"; a cell failed, the page shows the error ({err})" if err else ''))
     return out/'_quarto.yml'
 
 # %% ../nbs/08_site.ipynb #00bd760b
