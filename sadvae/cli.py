@@ -130,7 +130,7 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
               **kwargs,                  # `fit` options of every model (device, progress, ...)
              )->dict:                    # stage -> what it produced
     "The study in stages, each cached: data, preprocessing check, models, evaluation, report site and PDF."
-    import time
+    import os, time
     from sadvae.data import load_course, check_pair
     from sadvae.train import run_grid
     from sadvae.data import WRITEUP_CHOSEN
@@ -152,6 +152,8 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
         from sadvae.site import execute_report, render_site, check_site, render_pdf, chromium, pdf_pages, RUN_CHAPTERS
         env = dict(SADVAE_DATA=str(Path(data).resolve()), SADVAE_RESULTS=str((out/'results').resolve()),
                    SADVAE_MODELS=str((out/'models').resolve()), SADVAE_CHOSEN=','.join(chosen)) | ({'SADVAE_GRID': str(Path(grid).resolve())} if has_grid else {})
+        real = Path(site).resolve().parent.parent/'shared'/'data'/'bmmc_cite_gex_600.h5ad'  # the real 600-cell sample beside the checkout
+        if real.exists() and 'SADVAE_REAL_600' not in os.environ: env['SADVAE_REAL_600'] = str(real)  # the pages run in the copy, away from it
         grid_pages = () if has_grid else ('06_results', 'conclusions')  # they need a grid: left out rather than showing another study's
         cfg = execute_report(site, out/'report', env, tuple(c for c in RUN_CHAPTERS if c not in grid_pages), drop=grid_pages, log=lambda m: stage('report', m))
         done['site'] = render_site(out/'site', cfg); res = check_site(out/'site')

@@ -164,11 +164,14 @@ def check_site(site:str|Path, # a folder written by `render_site`
 # %% ../nbs/08_site.ipynb #8562cee7
 RUN_CHAPTERS = ('00_data', '01_exploration', '02_preprocessing', '06_results', 'conclusions')
 
-_EXEC = '''import sys
+_EXEC = '''import sys, json
 from execnb.shell import CaptureShell
-sh = CaptureShell()
-sh.execute(sys.argv[1], sys.argv[1], preproc=lambda c: 'nbdev_export' + '(' in c.source)  # the export cell (spelt apart: nbdev skips cells that name it)
-sys.exit(1 if sh.exc else 0)'''
+def pre(c):
+    if c.cell_type == 'code': c.outputs = []  # execnb keeps a cell's old outputs when it prints nothing now
+    return 'nbdev_export' + '(' in c.source  # the export cell (spelt apart: nbdev skips cells that name it)
+CaptureShell().execute(sys.argv[1], sys.argv[1], preproc=pre)
+errs = [f"cell {c.get('id')}: {o['ename']}: {o['evalue']}" for c in json.load(open(sys.argv[1]))['cells'] for o in c.get('outputs', []) if o.get('output_type') == 'error']
+print('; '.join(errs), file=sys.stderr); sys.exit(1 if errs else 0)  # every failed cell, not only the last one'''
 
 def _run_key(src:Path, env:dict)->str:
     "What an executed chapter depends on: its notebook, the run's variables and the contents of its results tables."
