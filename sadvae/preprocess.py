@@ -291,7 +291,7 @@ def _fast_rows(self:ModelInput, rows:sp.csr_matrix)->np.ndarray:
     if self.pearson is not None:
         p, c = self.pearson, float(self.pearson.clip_)
         lib, frac = np.asarray(rows.sum(1), np.float32), np.asarray(p.gene_frac_, np.float32)
-        mu = torch.from_numpy(lib) * torch.from_numpy(frac)  # expected counts: 9 full-size passes in all, not 17
+        mu = torch.from_numpy(lib) * torch.from_numpy(frac)  # expected counts; the residuals are then formed in place
         x.sub_(mu).mul_(torch.addcmul(mu, mu, mu, value=1/p.theta).rsqrt_()).clamp_(-c, c)
         if not ((lib > 0).all() and (frac > 0).all()): x.nan_to_num_(nan=0.)  # mu = 0 (an empty cell, an unseen gene): 0, or the clip for a count
     return x.sub_(torch.from_numpy(st.mean_)).div_(torch.from_numpy(st.scale_)).numpy()
