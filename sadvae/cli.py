@@ -8,7 +8,7 @@ import sys, argparse
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['OMP_SPINCOUNT', 'run_study', 'HelpFormatter', 'parser', 'main']
+__all__ = ['OMP_SPINCOUNT', 'grid_of_data', 'run_study', 'HelpFormatter', 'parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #8416a00f
 def _simulate(a):
@@ -110,6 +110,18 @@ def _study_models(tr, te, d:Path, chosen:tuple, epochs:int, stage, grid=None, **
     s = pca_baseline(tr, te, d/f'pca_{chosen[1]}', chosen[1]); stage('models', f"PCA-32 of {chosen[1]}: validation reconstruction error {s['valid_recon']:.2f}")
     return d
 
+def grid_of_data(grid:str|Path|None, # a grid folder
+                 tr, te,               # the run's training and validation cells
+                 epochs:int=30,        # the run's epochs
+                )->bool:               # whether any model of the grid was trained on exactly these cells
+    "A grid's tables belong to a run only if its models were trained on the run's data (same counts, X and size factors)."
+    import json
+    from sadvae.train import model_key
+    for f in Path(grid).glob('*_mse/summary.json') if grid is not None else []:
+        arch, ds, _ = f.parent.name.rsplit('_', 2); s = json.loads(f.read_text())
+        if s.get('key') == model_key(tr, te, arch, ds, 'mse', epochs=epochs, seed=0): return True
+    return False
+
 def _seed_caches(results:Path|None, out:Path):
     "Start a run's metrics and maps from committed results: both are looked up by content, so a wrong entry is never used."
     import shutil
@@ -140,6 +152,8 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
     tr, te = load_course(data); stage('data', f"{tr.n_obs:,} training and {te.n_obs:,} validation cells x {tr.n_vars:,} genes from {data}")
     chk = check_pair(tr, te); rel = max(chk['train']['x_rel_diff'], chk['test']['x_rel_diff'])
     stage('preprocessing', f"X = counts / size factors (largest relative difference {rel:.1e}); each model fits its input on the training cells")
+    if grid is not None and not train_grid and not grid_of_data(grid, tr, te, epochs):
+        stage('grid', f"{grid} holds models of other data (another simulator version or other files): its tables are left out"); grid = None
     if train_grid:
         grid = out/'grid'; run_grid(tr, te, grid, epochs=epochs, seed=0, verbose=False, **kwargs); stage('grid', f"the 4 x 3 grid in {grid}")
     chosen = chosen_model(loss_table(read_grid(grid))) if train_grid else WRITEUP_CHOSEN

@@ -13,11 +13,12 @@ import anndata as ad
 # %% auto #0
 __all__ = ['COURSE_OBS', 'COURSE_VAR', 'COURSE_SHAPE', 'CELL_TYPES', 'SITE_DONORS', 'BATCHES', 'DONORS', 'SIM_VERSION', 'SCALES',
            'WRITEUP_STATS', 'COURSE_STATS', 'WRITEUP_REBUILD', 'WRITEUP_ARCHS', 'WRITEUP', 'WRITEUP_LOSS',
-           'WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP_CHOSEN', 'CourseDataError', 'read_h5ad', 'check_counts',
+           'WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP_CHOSEN', 'FIDELITY', 'CourseDataError', 'read_h5ad', 'check_counts',
            'x_relation', 'check_course', 'check_pair', 'pair_paths', 'load_course', 'atomic_path', 'write_h5ad',
-           'library_size_factors', 'processed_counts', 'SimParams', 'course_anndata', 'test_subset', 'simulate_course',
-           'write_pair', 'to_course', 'cache_dir', 'default_data', 'report_paths', 'summarize', 'value_stats',
-           'gene_stats', 'realism_table', 'plot_realism']
+           'library_size_factors', 'quick_clusters', 'pooled_size_factors', 'processed_counts', 'SimParams',
+           'course_anndata', 'test_subset', 'simulate_course', 'write_pair', 'to_course', 'sim_code', 'cache_dir',
+           'default_data', 'report_paths', 'summarize', 'value_stats', 'gene_stats', 'realism_table', 'fidelity_table',
+           'plot_realism', 'sample_like_real', 'size_factor_table']
 
 # %% ../nbs/00_data.ipynb #9d278f53
 COURSE_OBS = ['GEX_n_genes_by_counts', 'GEX_pct_counts_mt', 'GEX_size_factors', 'GEX_phase',
@@ -32,8 +33,8 @@ COURSE_SHAPE = dict(n_cells=72_208, n_test=18_052, n_genes=5_000)
 # %% ../nbs/00_data.ipynb #1849ddd1
 _TYPES = [ # name, lineage, group, share of cells (%), relative depth
     ('MK/E prog', 'erythroid', 'ery_prog', 0.8, 1.3), ('Proerythroblast', 'erythroid', 'ery_prog', 1.5, 1.4),
-    ('Erythroblast', 'erythroid', 'ery', 4.0, 1.2), ('Normoblast', 'erythroid', 'ery', 3.0, 0.8),
-    ('Reticulocyte', 'erythroid', 'ery', 5.5, 0.5),
+    ('Erythroblast', 'erythroid', 'ery', 4.0, 1.2), ('Normoblast', 'erythroid', 'ery', 3.0, 1.2),
+    ('Reticulocyte', 'erythroid', 'ery', 8.0, 2.0),
     ('G/M prog', 'myeloid', 'gm_prog', 2.0, 1.4), ('CD14+ Mono', 'myeloid', 'mono', 14.0, 1.0),
     ('CD16+ Mono', 'myeloid', 'mono', 2.5, 1.0), ('cDC1', 'myeloid', 'dc', 0.3, 1.1),
     ('cDC2', 'myeloid', 'dc', 1.5, 1.1), ('pDC', 'myeloid', 'pdc', 1.5, 1.0),
@@ -211,6 +212,101 @@ def library_size_factors(counts, # cells x genes count matrix, sparse or dense
     if (lib <= 0).any(): raise CourseDataError(f"{(lib<=0).sum()} cells have no counts at all; remove them first (sc.pp.filter_cells(adata, min_counts=1))")
     return lib / lib.mean()
 
+# %% ../nbs/00_data.ipynb #8209a40d
+def _ring(lib:np.ndarray)->np.ndarray:
+    "scran's ring order of cells: by library size, odd ranks upward then even ranks downward."
+    o = np.argsort(lib, kind='stable')
+    return np.concatenate([o[0::2], o[1::2][::-1]])
+
+# %% ../nbs/00_data.ipynb #bc3c9220
+def _pool_system(R:np.ndarray, # cells (in ring order) x genes: profiles over the average cell's
+                 sizes:tuple,  # pool sizes
+                )->tuple:      # rows, columns and right-hand side of the equations, and their number
+    "One equation per start on the ring and pool size: the pool's median ratio to the average cell."
+    n = R.shape[0]; sizes = [s for s in sizes if s <= n] or [n]
+    cs = np.zeros((n + max(sizes) + 1, R.shape[1])); np.cumsum(np.concatenate([R, R[:max(sizes)]]), 0, out=cs[1:])
+    rows, cols, rhs = [], [], []
+    for s in sizes:
+        pools = (cs[s:s+n] - cs[:n]).astype(np.float32)   # n pools of s consecutive cells
+        rows.append(np.repeat(np.arange(len(rhs)*n, (len(rhs)+1)*n), s))
+        cols.append(((np.arange(n)[:, None] + np.arange(s)[None]) % n).ravel())
+        rhs.append(np.median(pools, 1))
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(rhs).astype(np.float64), len(rhs)*n
+
+# %% ../nbs/00_data.ipynb #e9c9a392
+def _clean(sf:np.ndarray, detected:np.ndarray)->np.ndarray:
+    "Replace non-positive factors by the fit of log factor on log detected genes over the positive ones."
+    ok = sf > 0
+    if ok.all(): return sf
+    if ok.sum() < 3: return np.where(ok, sf, sf[ok].min() if ok.any() else 1.)
+    b = np.polyfit(np.log(np.maximum(detected[ok], 1)), np.log(sf[ok]), 1)
+    return np.where(ok, sf, np.exp(np.polyval(b, np.log(np.maximum(detected, 1)))))
+
+def _cluster_factors(c:sp.csr_matrix, # one cluster's counts
+                     sizes:tuple,     # pool sizes
+                     min_mean:float,  # genes kept: mean count at least this
+                    )->np.ndarray:    # factors in units of the cluster's mean library size
+    "Deconvolved size factors of the cells of one cluster."
+    from scipy.sparse.linalg import lsqr
+    lib = np.asarray(c.sum(1)).ravel(); o = _ring(lib); E = sp.diags(1/lib) @ c
+    ave = np.asarray(E.mean(0)).ravel(); keep = np.flatnonzero(ave*lib.mean() >= min_mean)
+    ri, ci, rhs, m = _pool_system((E[:, keep] @ sp.diags(1/ave[keep])).toarray()[o], sizes)
+    n, w = len(lib), 1e-3
+    A = sp.csr_matrix((np.r_[np.ones(len(ri)), np.full(n, w)], (np.r_[ri, m+np.arange(n)], np.r_[ci, np.arange(n)])), shape=(m+n, n))
+    theta = lsqr(A, np.r_[rhs, np.full(n, w)], atol=1e-5, btol=1e-5, x0=np.ones(n))[0]  # factors to about 1%
+    sf = np.empty(n); sf[o] = theta * lib[o] / lib.mean()
+    return _clean(sf, np.diff(c.indptr))
+
+# %% ../nbs/00_data.ipynb #b2c3a89f
+def quick_clusters(counts,                  # cells x genes raw counts
+                   cells_per_cluster:int=2000, # about this many cells per cluster (at least 6 clusters of `min_size`, where the cells allow)
+                   min_size:int=100,        # clusters smaller than this join their nearest neighbour
+                   n_pcs:int=20,            # principal components to cluster on
+                   n_genes:int=2000,        # the most variable log-normalised genes used
+                   seed:int=0,              # random seed
+                  )->np.ndarray:            # a cluster number per cell
+    "Coarse clusters for pooling: k-means on principal components of log-normalised counts."
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.cluster import KMeans
+    n = counts.shape[0]; k = max(n // cells_per_cluster, min(n // min_size, 6))
+    if k <= 1: return np.zeros(n, int)
+    c = sp.csr_matrix(counts, dtype=np.float32); s = 1e4/np.asarray(c.sum(1)).ravel()
+    def lognorm(m): m.data = np.log1p(m.data); return m
+    fit_on = np.sort(np.random.default_rng(seed).choice(n, min(n, 20_000), replace=False))  # genes and axes from a subsample
+    S = lognorm(sp.diags(s[fit_on]) @ c[fit_on]); m = np.asarray(S.mean(0)).ravel()
+    genes = np.sort(np.argsort(np.asarray(S.multiply(S).mean(0)).ravel() - m*m)[::-1][:n_genes])
+    svd = TruncatedSVD(min(n_pcs, len(genes)-1, len(fit_on)-1), random_state=seed).fit(S[:, genes])
+    pcs = svd.transform(lognorm(sp.diags(s) @ c[:, genes]))  # every cell projected
+    lab = KMeans(k, n_init=3, random_state=seed).fit_predict(pcs)
+    big = np.flatnonzero(np.bincount(lab, minlength=k) >= min_size)
+    if len(big) == 0: return np.zeros(n, int)
+    cent = np.stack([pcs[lab == j].mean(0) for j in big]); small = ~np.isin(lab, big)
+    if small.any(): lab[small] = big[((pcs[small, None] - cent[None])**2).sum(-1).argmin(1)]
+    return np.unique(lab, return_inverse=True)[1]
+
+# %% ../nbs/00_data.ipynb #d176fcf3
+def pooled_size_factors(counts,                 # cells x genes raw counts, sparse or dense
+                        clusters=None,          # a cluster label per cell (default: `quick_clusters`)
+                        sizes:tuple=(21, 41, 61, 81, 101), # pool sizes
+                        min_mean:float=0.1,     # genes used: mean count at least this (scran's default for UMI data)
+                        max_cluster:int=3000,   # larger clusters are split at random
+                        seed:int=0,             # random seed of the splits and the clustering
+                       )->np.ndarray:           # one factor per cell, mean 1
+    "Scran-style deconvolution size factors: pooled within clusters, median-scaled between them."
+    c = sp.csr_matrix(counts); library_size_factors(c)  # fails clearly on empty cells
+    clusters = quick_clusters(c, seed=seed) if clusters is None else np.asarray(clusters)
+    rng, sf, parts = np.random.default_rng(seed), np.zeros(c.shape[0]), []
+    for lab in np.unique(clusters):
+        ids = np.flatnonzero(clusters == lab)
+        for part in np.array_split(rng.permutation(ids), -(-len(ids) // max_cluster)):
+            part = np.sort(part); sf[part] = _cluster_factors(c[part].astype(np.float64), sizes, min_mean); parts.append(part)
+    prof = [np.asarray((sp.diags(1/sf[p]) @ c[p]).mean(0)).ravel() for p in parts]
+    ref = prof[int(np.argmax([(q > 0).sum() for q in prof]))]
+    for p, q in zip(parts, prof):
+        use = ((q/q.sum() + ref/ref.sum())/2 * (q.sum() + ref.sum())/2 >= min_mean) & (q > 0) & (ref > 0)
+        sf[p] *= np.median(q[use] / ref[use])
+    return sf / sf.mean()
+
 # %% ../nbs/00_data.ipynb #27a78224
 def processed_counts(counts, # cells x genes raw counts, sparse or dense
                      size_factors, # one positive factor per cell
@@ -237,6 +333,8 @@ _S_GENES = 'MCM5 PCNA TYMS FEN1 MCM2 MCM4 RRM1 UNG GINS2 MCM6 CDCA7 DTL PRIM1 UH
 _G2M_GENES = 'HMGB2 CDK1 NUSAP1 UBE2C BIRC5 TPX2 TOP2A NDC80 CKS2 NUF2 CKS1B MKI67 TMPO CENPF TACC3 SMC4 CCNB2 CKAP2L CKAP2 AURKB BUB1 KIF11 ANP32E TUBB4B GTSE1 KIF20B HJURP CDCA3 CDC20 TTK CDC25C KIF2C RANGAP1 NCAPD2 DLGAP5 CDCA2 CDCA8 ECT2 KIF23 HMMR AURKA PSRC1 ANLN LBR CKAP5 CENPE CTCF NEK2 G2E3 GAS2L3 CBX5 CENPA'.split()
 _MT_GENES = 'MT-ND1 MT-ND2 MT-CO1 MT-CO2 MT-ATP8 MT-ATP6 MT-CO3 MT-ND3 MT-ND4L MT-ND4 MT-ND5 MT-ND6 MT-CYB'.split()
 _HB_GENES = ['HBB', 'HBA1', 'HBA2']
+_HOUSEKEEPING = 'MALAT1 TMSB4X B2M ACTB FTL FTH1 EEF1A1 TPT1 MYL6 PTMA ' + ' '.join(f'RPL{i}' for i in range(3, 33)) + ' ' + ' '.join(f'RPS{i}' for i in range(2, 30))  # abundant everywhere
+_HB_UP = {'Reticulocyte': 10.0, 'Normoblast': 8.75, 'Erythroblast': 7.0, 'Proerythroblast': 5.0, 'MK/E prog': 5.0}  # log-fold of the haemoglobins
 _CYCLING = {'MK/E prog': .5, 'Proerythroblast': .6, 'Erythroblast': .55, 'G/M prog': .5, 'HSC': .2,
             'Lymph prog': .4, 'T prog cycling': .9, 'Plasmablast IGKC+': .7, 'Plasmablast IGKC-': .7}
 
@@ -250,17 +348,19 @@ class SimParams:
     pool_factor:float=1.5   # simulated gene pool, as a multiple of n_genes
     seed:int=0              # random seed: the same seed gives the same files
     cell_seed:int=-1        # seed of the cells alone (-1: `seed`); another value draws other cells from the same genes and programmes
-    depth:float=5_000.      # median library size of a cell of relative depth 1 over the whole pool
-    depth_sd:float=0.6      # SD of log library size within a type and batch
+    depth:float=4_300.      # median library size of a cell of relative depth 1 over the whole pool
+    depth_sd:float=0.35     # SD of log library size within a type and batch (0.2-0.4 in the real sample, 0.6 in monocytes)
     site_shift:float=0.25   # SD of gene-wise log-mean shifts per site
     donor_shift:float=0.15  # SD of gene-wise log-mean shifts per donor
     donor_comp:float=0.5    # SD of log composition factors per donor
     within_type:float=0.25  # SD of low-rank within-type variation
+    hb_sd:float=0.5         # SD of a cell's log haemoglobin level (how far an erythroid cell has matured)
+    size_factors:str='pooled' # 'pooled' (scran-style deconvolution, as the course) or 'library' (total counts)
 
 # %% ../nbs/00_data.ipynb #c39dc6b3
 def _gene_pool(n_pool, rng):
     "Gene names, programme membership and baseline parameters of the simulated pool."
-    named = _HB_GENES + _MT_GENES + _S_GENES + _G2M_GENES + [g for v in _MARKERS.values() for g in v]
+    named = _HB_GENES + _MT_GENES + _HOUSEKEEPING.split() + _S_GENES + _G2M_GENES + [g for v in _MARKERS.values() for g in v]
     named = list(dict.fromkeys(named))[:n_pool]
     names = named + [f'SIM{i:05d}' for i in range(n_pool - len(named))]
     base = rng.normal(-0.5, 1.5, n_pool)             # log baseline, before the softmax
@@ -268,6 +368,8 @@ def _gene_pool(n_pool, rng):
     idx = {g: i for i, g in enumerate(names)}
     for genes, mu in ((_MT_GENES, 4.0), (_HB_GENES, 2.5)):
         ids = [idx[g] for g in genes if g in idx]; base[ids] = rng.normal(mu, 0.5, len(ids))
+    hk = [idx[g] for g in _HOUSEKEEPING.split() if g in idx]; base[hk] = rng.normal(4.5, 0.6, len(hk))
+    theta[[idx[g] for g in _HB_GENES + _HOUSEKEEPING.split() if g in idx]] = 20.  # abundant transcripts: little overdispersion
     return names, idx, base, theta
 
 # %% ../nbs/00_data.ipynb #2a13f9a8
@@ -287,7 +389,7 @@ def _programmes(names, idx, rng):
         for t in types:
             for g in genes:
                 if g in idx: T[ct.index(t), idx[g]] += lfc
-    up(['Reticulocyte', 'Normoblast', 'Erythroblast'], _HB_GENES, 9.0); up(['Proerythroblast', 'MK/E prog'], _HB_GENES, 5.0)
+    for t, lfc in _HB_UP.items(): up([t], _HB_GENES, lfc)
     up([t for t in ct if 'IGKC+' in t], ['IGKC'], 6.0); up([t for t in ct if 'IGKC-' in t], ['IGLC2'], 6.0)
     phase = np.zeros((3, G))
     for k, genes in ((1, _S_GENES), (2, _G2M_GENES)): phase[k, [idx[g] for g in genes if g in idx]] = rng.normal(2.0, 0.5, sum(g in idx for g in genes))
@@ -339,20 +441,20 @@ def _obs_table(p, batch, site, donor, ctype, phase, rng):
     return obs[COURSE_OBS]
 
 # %% ../nbs/00_data.ipynb #adb3197e
-def _draw_counts(p, T, phase_eff, base, theta, batch, site, donor, ctype, phase, mt_ids, rng, block=4096):
+def _draw_counts(p, T, phase_eff, base, theta, batch, site, donor, ctype, phase, mt_ids, rng, block=4096, hb_ids=()):
     "Negative-binomial counts of all cells over the gene pool, as CSR float32."
     n, G = p.n_cells, len(base)
     site_sh = rng.normal(0, p.site_shift, (5, G)); donor_sh = rng.normal(0, p.donor_shift, (10, G))
     k = 4; U = rng.normal(0, 1, (n, k)).astype(np.float32); V = rng.normal(0, p.within_type, (k, G)).astype(np.float32)
     site_depth, donor_depth = np.exp(rng.normal(0, 0.3, 5)), np.exp(rng.normal(0, 0.2, 10))
     lib = p.depth * CELL_TYPES.depth.to_numpy()[ctype] * site_depth[site] * donor_depth[donor] * np.exp(rng.normal(0, p.depth_sd, n))
-    mt_cell = rng.normal(0, 0.45, n)
+    mt_cell, hb_cell = rng.normal(0, 0.45, n), rng.normal(0, p.hb_sd, n)
     eta0 = (base[None] + T).astype(np.float32); th = theta.astype(np.float32)
     blocks = []
     for s in range(0, n, block):
         sl = slice(s, min(s+block, n))
         eta = eta0[ctype[sl]] + phase_eff[phase[sl]] + site_sh[site[sl]] + donor_sh[donor[sl]] + U[sl] @ V
-        eta[:, mt_ids] += mt_cell[sl, None]
+        eta[:, mt_ids] += mt_cell[sl, None]; eta[:, list(hb_ids)] += hb_cell[sl, None]
         eta -= eta.max(1, keepdims=True); np.exp(eta, out=eta); eta *= (lib[sl] / eta.sum(1))[:, None]
         g = rng.standard_gamma(np.broadcast_to(th, eta.shape), dtype=np.float32)
         eta *= g; eta /= th
@@ -413,6 +515,7 @@ def simulate_course(out:str|Path|None=None, # folder to write train.h5ad and tes
     p = SimParams(n_cells=n_cells, n_test=n_test, n_genes=n_genes, seed=seed, **kwargs)
     if not 0 < p.n_test <= p.n_cells: raise CourseDataError(f"--test-cells ({n_test}) must be between 1 and --cells ({n_cells})")
     if p.n_genes < 50: raise CourseDataError(f"--genes ({n_genes}) must be at least 50")
+    if p.size_factors not in ('pooled', 'library'): raise CourseDataError(f"size_factors={p.size_factors!r}: use 'pooled' or 'library'")
     rng = np.random.default_rng(seed)
     names, idx, base, theta = _gene_pool(int(round(p.n_genes*p.pool_factor)), rng)
     T, phase_eff = _programmes(names, idx, rng)
@@ -420,9 +523,9 @@ def simulate_course(out:str|Path|None=None, # folder to write train.h5ad and tes
     batch, site, donor, ctype, phase = _design(p, rng)
     obs = _obs_table(p, batch, site, donor, ctype, phase, rng)
     mt_ids = [idx[g] for g in _MT_GENES if g in idx]
-    counts = _draw_counts(p, T, phase_eff, base, theta, batch, site, donor, ctype, phase, mt_ids, rng)
+    counts = _draw_counts(p, T, phase_eff, base, theta, batch, site, donor, ctype, phase, mt_ids, rng, hb_ids=[idx[g] for g in _HB_GENES if g in idx])
     obs['GEX_n_genes_by_counts'], obs['GEX_pct_counts_mt'] = _qc(counts, names)
-    obs['GEX_size_factors'] = library_size_factors(counts)
+    obs['GEX_size_factors'] = pooled_size_factors(counts, seed=seed) if p.size_factors == 'pooled' else library_size_factors(counts)
     var = pd.DataFrame(dict(gene_id=[f'ENSG{100000+int(hashlib.md5(g.encode()).hexdigest()[:6], 16):011d}' for g in names]), index=names)
     train = course_anndata(counts, obs, var, p.n_genes)
     train.uns['sadvae_sim'] = asdict(p)
@@ -494,9 +597,17 @@ def to_course(adata:ad.AnnData, # public GSE194122 file, or any AnnData with raw
     return train, test_subset(train, test_frac, seed=seed)
 
 # %% ../nbs/00_data.ipynb #8c9419da
-SIM_VERSION = 2  # bump when the generative model changes, so cached data is rebuilt
+SIM_VERSION = 3  # 3: scran-style pooled size factors, haemoglobin-dominated erythroid cells, narrower depths
 SCALES = dict(full=dict(n_cells=72_208, n_test=18_052, n_genes=5_000),
               small=dict(n_cells=4_000, n_test=1_000, n_genes=1_000))
+
+def sim_code()->str:
+    "A digest of the simulator's code and tables: cached data made by other code is never reused."
+    import inspect
+    fns = [_gene_pool, _programmes, _design, _draw_types, _obs_table, _draw_counts, _qc, course_anndata, test_subset,
+           simulate_course, library_size_factors, processed_counts, pooled_size_factors, quick_clusters, _cluster_factors, _pool_system, _ring, _clean]
+    parts = [inspect.getsource(f) for f in fns] + [CELL_TYPES.to_csv(), repr(_MARKERS), repr(_HB_UP), repr(_CYCLING), repr(asdict(SimParams()))]
+    return hashlib.sha256('\n'.join(parts).encode()).hexdigest()[:12]
 
 def cache_dir(path:str|Path|None=None, # explicit folder (wins over everything)
              )->Path:
@@ -511,7 +622,7 @@ def default_data(scale:str='full', # 'full' (course size) or 'small' (tests)
                 )->Path: # the folder holding train.h5ad and test.h5ad
     "Make the default simulated pair once, then reuse it."
     if scale not in SCALES: raise CourseDataError(f"unknown scale {scale!r}; use one of {list(SCALES)}")
-    params = dict(SCALES[scale], seed=seed, sim_version=SIM_VERSION)
+    params = dict(SCALES[scale], seed=seed, sim_version=SIM_VERSION, sim_code=sim_code())
     d = cache_dir(cache)/f'course-sim-{scale}-seed{seed}'; d.mkdir(parents=True, exist_ok=True)
     with open(d/'.lock', 'w') as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -520,7 +631,7 @@ def default_data(scale:str='full', # 'full' (course size) or 'small' (tests)
             if verbose: print(f'reusing {scale} data in {d}')
             return d
         if verbose: print(f'simulating {scale} data into {d} (once) ...')
-        t = time.time(); simulate_course(d, **{k: v for k, v in params.items() if k != 'sim_version'})
+        t = time.time(); simulate_course(d, **{k: v for k, v in params.items() if k not in ('sim_version', 'sim_code')})
         with atomic_path(man) as tmp: tmp.write_text(json.dumps(dict(params=params, seconds=round(time.time()-t, 1)), indent=1))
     return d
 
@@ -590,6 +701,23 @@ def realism_table(sim:ad.AnnData, # simulated course-layout data
     if real is not None: rows.update({('counts', 'real 600'): value_stats(real.layers['counts']), ('X', 'real 600'): value_stats(real.X)})
     return pd.DataFrame(rows).T.sort_index(level=0, sort_remaining=False)
 
+# %% ../nbs/00_data.ipynb #8b841c4d
+FIDELITY = pd.DataFrame([ # matrix, statistic of its nonzero values, tolerance kind, tolerance
+    ('counts', 'density', 'points', 0.005), ('counts', 'sd', 'relative', 0.3), ('counts', 'max', 'relative', 0.5),
+    ('X', 'mean', 'relative', 0.3), ('X', 'sd', 'relative', 0.5), ('X', 'max', 'between', (5e6, 1e8))],
+    columns=['matrix', 'statistic', 'kind', 'tolerance'])
+
+# %% ../nbs/00_data.ipynb #11deb037
+def fidelity_table(stats:dict, # matrix name ('counts', 'X') -> `value_stats` of that matrix
+                  )->pd.DataFrame: # one row per check: the course figure, ours, the allowed range, and whether it holds
+    "Hold a data set's statistics to the course figures within the tolerances of `FIDELITY`."
+    rows = []
+    for r in FIDELITY.itertuples():
+        want, got = COURSE_STATS.loc[r.matrix, r.statistic], stats[r.matrix][r.statistic]
+        lo, hi = (want - r.tolerance, want + r.tolerance) if r.kind == 'points' else (want*(1-r.tolerance), want*(1+r.tolerance)) if r.kind == 'relative' else r.tolerance
+        rows.append(dict(matrix=r.matrix, statistic=r.statistic, course=want, ours=got, low=lo, high=hi, holds=bool(lo <= got <= hi)))
+    return pd.DataFrame(rows)
+
 # %% ../nbs/00_data.ipynb #98f9d61b
 def plot_realism(sims:dict, # name -> course-layout AnnData (simulated, real, ...)
                 ):
@@ -609,3 +737,35 @@ def plot_realism(sims:dict, # name -> course-layout AnnData (simulated, real, ..
     ax[2].set(title='Mean-zero fraction per gene', xlabel='mean count per cell', ylabel='fraction of cells with zero')
     for a_ in ax: a_.legend(fontsize=8, markerscale=4)
     fig.tight_layout(); return fig
+
+# %% ../nbs/00_data.ipynb #52bb7339
+def sample_like_real(adata:ad.AnnData, # a course-layout AnnData
+                     n_cells:int=600,  # cells, from the batches below
+                     n_genes:int=1000, # genes, drawn with probability proportional to the cells expressing them
+                     batches:tuple=('s1d1', 's1d2'), # the real sample's batches
+                     seed:int=0,       # random seed
+                    )->ad.AnnData:
+    "A cut of course-layout data made the way the real 600-cell sample was made."
+    rng = np.random.default_rng(seed)
+    cells = np.flatnonzero(adata.obs['batch'].astype(str).isin(batches).to_numpy())
+    cells = np.sort(rng.choice(cells, min(n_cells, len(cells)), replace=False))
+    expressing = np.asarray((adata.layers['counts'][cells] > 0).sum(0)).ravel().astype(np.float64)
+    genes = np.sort(rng.choice(adata.n_vars, min(n_genes, int((expressing > 0).sum())), replace=False, p=expressing/expressing.sum()))
+    return adata[cells, genes].copy()
+
+# %% ../nbs/00_data.ipynb #ac4ad70e
+def size_factor_table(adatas:dict, # name -> course-layout AnnData
+                     )->pd.DataFrame: # one column per data set
+    "How size factors behave: their spread, their relation to library size, and what dividing by them does to the counts."
+    out = {}
+    for name, a in adatas.items():
+        c = sp.csr_matrix(a.layers['counts']); sf = a.obs['GEX_size_factors'].to_numpy(np.float64)
+        lib = np.asarray(c.sum(1)).ravel(); ok = lib > 0; x = _values(processed_counts(c, sf)); x = x[x > 0]
+        q = lambda v, p: float(np.quantile(v, p))
+        out[name] = {'size factor, min': sf.min(), 'size factor, 5%': q(sf, .05), 'size factor, median': q(sf, .5),
+                     'size factor, 95%': q(sf, .95), 'size factor, max': sf.max(),
+                     'correlation of log size factor and log library size': np.corrcoef(np.log(sf[ok]), np.log(lib[ok]))[0, 1],
+                     'size factor / library-size factor, min': (sf[ok] / (lib[ok]/lib[ok].mean())).min(),
+                     'size factor / library-size factor, max': (sf[ok] / (lib[ok]/lib[ok].mean())).max(),
+                     'largest count': float(c.max()), 'counts / size factors, 99%': q(x, .99), 'counts / size factors, max': x.max()}
+    return pd.DataFrame(out)

@@ -21,7 +21,7 @@ __all__ = ['EVAL_CELLS', 'CellData', 'BackedCSR', 'batch_codes', 'model_input', 
            'set_rng_state', 'pick_device', 'evaluate', 'save_checkpoint', 'load_checkpoint', 'FitConfig', 'stable_hash',
            'data_fingerprint', 'TrainingError', 'Progress', 'fit', 'plot_history', 'embed', 'model_facts', 'train_vae',
            'eval_cells', 'code_version', 'save_latent', 'load_latent', 'adata_fingerprint', 'model_key', 'cached_model',
-           'run_grid']
+           'run_grid', 'collapse_table', 'input_extremes']
 
 # %% ../nbs/05_training.ipynb #68d01a4f
 def _fold(tf)->tuple|None:
@@ -676,10 +676,12 @@ def load_latent(path:str|Path)->pd.DataFrame:
 
 # %% ../nbs/05_training.ipynb #b5c7a14f
 def adata_fingerprint(adata:ad.AnnData)->dict:
-    "Cheap identity of an AnnData: shape, first and last names, and the sum of its counts."
+    "Cheap identity of an AnnData: shape, first and last names, genes, and digests of its counts, `X` and size factors."
     c = adata.layers['counts'] if 'counts' in adata.layers else adata.X
+    sf = adata.obs['GEX_size_factors'].to_numpy(np.float64) if 'GEX_size_factors' in adata.obs else np.zeros(0)
     return dict(shape=list(adata.shape), cells=[str(adata.obs_names[0]), str(adata.obs_names[-1])],
-                genes=stable_hash(list(map(str, adata.var_names))), sum=round(float(c.sum()), 2))
+                genes=stable_hash(list(map(str, adata.var_names))), sum=round(float(c.sum()), 2),
+                x_sum=float(f'{float(adata.X.sum()):.9g}'), size_factors=hashlib.sha256(np.ascontiguousarray(sf).tobytes()).hexdigest()[:12])
 
 # %% ../nbs/05_training.ipynb #d1ff48b1
 def model_key(train:ad.AnnData, valid:ad.AnnData, arch:str, dataset:str, likelihood:str, eval_data:ad.AnnData|None=None, **kwargs)->str:
@@ -738,3 +740,26 @@ def run_grid(train:ad.AnnData,     # training cells
             res = pd.DataFrame(rows)
             with atomic_path(Path(out)/'grid.csv') as tmp: res.to_csv(tmp, index=False)  # after every model: a partial grid is usable
     return res
+
+# %% ../nbs/05_training.ipynb #c79ae224
+def collapse_table(grid:pd.DataFrame, # `run_grid`'s table (or grid.csv)
+                   n_genes:int,       # genes of the data: the loss of predicting every gene's mean
+                   kl_max:float=0.5,  # KL per cell below this counts as none
+                   loss_share:float=0.99, # and a validation loss above this share of `n_genes`
+                  )->pd.DataFrame:    # one row per model, with `collapsed`
+    "Which grid models collapsed to the prior: no KL, and the loss of predicting each gene's mean."
+    g = grid[['arch', 'dataset', 'valid_loss', 'valid_kl']].copy()
+    g['loss / genes'] = g.valid_loss / n_genes
+    g['collapsed'] = (g.valid_kl < kl_max) & (g['loss / genes'] > loss_share)
+    return g
+
+# %% ../nbs/05_training.ipynb #1cc79074
+def input_extremes(adata:ad.AnnData, # training cells (course layout)
+                   dataset:str,      # model input: 'processed', 'counts' or 'pearson'
+                   batch_size:int=128, # cells per minibatch
+                   n_batches:int=200,  # random minibatches to look at
+                   seed:int=0,       # random seed of the minibatches
+                  )->np.ndarray:     # the largest absolute standardised value of each minibatch
+    "How extreme the values are that a model's minibatches carry, after the input's standardisation."
+    cells, _ = model_input(adata, dataset); rng = np.random.default_rng(seed)
+    return np.array([float(cells.rows(rng.choice(len(cells), min(batch_size, len(cells)), replace=False))[0].abs().max()) for _ in range(n_batches)])
