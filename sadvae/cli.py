@@ -137,7 +137,7 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
               epochs:int=30,             # epochs of every model
               figures:bool=True,         # draw the t-SNE maps
               site:str|Path|None='_quarto.yml', # the Quarto project to render into out/site (None: no site)
-              pdf:bool=True,             # also print the site to a PDF (needs Chromium)
+              pdf:bool=True,             # also typeset the report as a PDF (pandoc and Typst, both pip-installed)
               log=print,                 # where the stage lines go
               **kwargs,                  # `fit` options of every model (device, progress, ...)
              )->dict:                    # stage -> what it produced
@@ -163,7 +163,7 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
     done['results'] = write_results(grid if has_grid else None, out/'models', te, out/'results', figures=figures, chosen=chosen)
     stage('evaluation', f"{len(done['results'])} tables and figures in {out/'results'}" + ('' if has_grid else ' (no grid: the models only)'))
     if site is not None:
-        from sadvae.site import execute_report, render_site, check_site, render_pdf, chromium, pdf_pages, RUN_CHAPTERS
+        from sadvae.site import execute_report, render_site, check_site, render_pdf, pdf_pages, RUN_CHAPTERS
         env = dict(SADVAE_DATA=str(Path(data).resolve()), SADVAE_RESULTS=str((out/'results').resolve()),
                    SADVAE_MODELS=str((out/'models').resolve()), SADVAE_CHOSEN=','.join(chosen)) | ({'SADVAE_GRID': str(Path(grid).resolve())} if has_grid else {})
         real = Path(site).resolve().parent.parent/'shared'/'data'/'bmmc_cite_gex_600.h5ad'  # the real 600-cell sample beside the checkout
@@ -172,8 +172,7 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
         cfg = execute_report(site, out/'report', env, tuple(c for c in RUN_CHAPTERS if c not in grid_pages), drop=grid_pages, log=lambda m: stage('report', m))
         done['site'] = render_site(out/'site', cfg); res = check_site(out/'site')
         stage('report', f"{res['pages']} pages, {res['images']} figures, {res['math']} typeset formulas in {out/'site'}")
-        if pdf and chromium() is not None: done['pdf'] = p = render_pdf(out/'site'); stage('report', f"{p} ({pdf_pages(p)} pages)")
-        elif pdf: stage('report', "no PDF: Chromium is not installed (apt-get install chromium)")
+        if pdf: done['pdf'] = p = render_pdf(out/'site'); stage('report', f"{p} ({pdf_pages(p)} pages)")
     return done
 
 # %% ../nbs/09_cli.ipynb #2c286394
@@ -207,16 +206,14 @@ def _evaluate(a):
 
 # %% ../nbs/09_cli.ipynb #22c32cb6
 def _site(a):
-    from sadvae.site import render_site, render_pdf, pdf_pages, check_site, chromium
+    from sadvae.site import render_site, render_pdf, pdf_pages, check_site
     cfg = Path(a.config)
     if not cfg.exists(): raise FileNotFoundError(f"no {cfg}: run sadvae site from the repository root (where _quarto.yml is), or pass --config")
     index = render_site(a.out, cfg); res = check_site(a.out)
     print(f"rendered {res['pages']} pages ({res['images']} figures, {res['math']} typeset formulas) into {a.out}")
     problems = {k: v for k, v in res.items() if isinstance(v, list) and v}
     if problems: print(f"problems: {problems}", file=sys.stderr)
-    if not a.no_pdf:
-        if chromium() is None: print("no PDF: Chromium is not installed (apt-get install chromium)")
-        else: pdf = render_pdf(a.out); print(f"wrote {pdf} ({pdf_pages(pdf)} pages)")
+    if not a.no_pdf: pdf = render_pdf(a.out); print(f"wrote {pdf} ({pdf_pages(pdf)} pages)")
     print(f"open {Path(index).resolve()}")
 
 # %% ../nbs/09_cli.ipynb #ffa440f7
@@ -286,7 +283,7 @@ def parser()->argparse.ArgumentParser:
     e.add_argument('--no-figures', action='store_true', help='tables only (the t-SNE maps take minutes at full scale)'); e.set_defaults(fn=_evaluate)
     w = sub.add_parser('site', help='render the report website and PDF offline from _quarto.yml and the notebooks', formatter_class=fmt)
     w.add_argument('--out', default='_site', help='site folder'); w.add_argument('--config', default='_quarto.yml', help='the Quarto project file')
-    w.add_argument('--no-pdf', action='store_true', help='skip the PDF (printed by headless Chromium)'); w.set_defaults(fn=_site)
+    w.add_argument('--no-pdf', action='store_true', help='skip the PDF (typeset with pandoc and Typst)'); w.set_defaults(fn=_site)
     data = sub.add_parser('data', help='simulate, convert and check course-layout data', formatter_class=fmt)
     dsub = data.add_subparsers(dest='data_cmd', required=True, metavar='ACTION')
     s = dsub.add_parser('simulate', help='write a simulated train/test pair', formatter_class=fmt)

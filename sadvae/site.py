@@ -8,8 +8,8 @@ import copy, html, inspect, json, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MODULES', 'CSS', 'RUN_CHAPTERS', 'site_pages', 'report_notebook', 'render_page', 'api_markdown', 'render_site',
-           'check_site', 'execute_report', 'chromium', 'render_pdf', 'pdf_pages', 'browser_check']
+__all__ = ['MODULES', 'CSS', 'RUN_CHAPTERS', 'PDF_SKIP', 'site_pages', 'report_notebook', 'render_page', 'api_markdown',
+           'render_site', 'check_site', 'execute_report', 'chromium', 'render_pdf', 'pdf_pages', 'browser_check']
 
 # %% ../nbs/08_site.ipynb #62658862
 def _entries(items, root):
@@ -118,7 +118,7 @@ math[display=block]{overflow-x:auto} .next{margin-top:3rem;font-weight:600}
 
 def _page(title, body, nav, here, nxt=None):
     links = '\n'.join(f'<a href="{h}"{" class=here" if h == here else ""}>{html.escape(t)}</a>' for t, h in nav)
-    side = f'<nav><strong>sadvae</strong>\n{links}</nav>' if nav else ''
+    side = f'<nav><strong>sadvae</strong>\n{links}\n<a href="sadvae-report.pdf">The report as a PDF</a></nav>' if nav else ''
     foot = f'<p class="next">Next: <a href="{nxt[1]}">{html.escape(nxt[0])}</a></p>' if nxt else ''
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{html.escape(title)} - sadvae</title><link rel="stylesheet" href="style.css"><link rel="icon" href="data:,"></head>\n'
@@ -228,6 +228,29 @@ def execute_report(config:str|Path,  # the Quarto project whose sidebar lists th
             log(f"{p.stem}: executed in {secs:.0f} s" + (f"; a cell failed, the page shows the error ({err})" if err else ''))
     return out/'_quarto.yml'
 
+# %% ../nbs/08_site.ipynb #56b03193
+PDF_SKIP = ('07_api', '08_site', '09_cli', 'api')  # the package's pages: on the site, not in the report's PDF
+_TYPST_SYMBOLS = {'phi.alt': 'ϕ', 'epsilon.alt': 'ϵ', 'theta.alt': 'ϑ', 'dot.circle': '⊙', 'tilde.op': '∼',
+                  'plus.circle': '⊕', 'times.circle': '⊗'}  # pandoc 3.9 names that this Typst no longer knows
+
+# %% ../nbs/08_site.ipynb #8e74e000
+def _report_mains(site:Path)->list[str]:
+    "The report's pages, in the sidebar's order, as HTML bodies: no navigation, no folded code."
+    order = re.findall(r'<a href="([^"]+\.html)"', re.search(r'<nav>(.*?)</nav>', (site/'index.html').read_text(), re.S)[1])
+    mains = [re.search(r'<main>(.*?)</main>', (site/h).read_text(), re.S)[1] for h in order if Path(h).stem not in PDF_SKIP]
+    return [re.sub(r'<details class="code">.*?</details>|<p class="next">.*?</p>', '', m, flags=re.S) for m in mains]
+
+def _typst_pdf(site:Path, mains:list, out:Path):
+    "Typeset the report with pandoc (HTML to Typst, page by page) and the `typst` package."
+    import typst
+    pages = [_pandoc().convert_text(f'<html><body>{m}</body></html>', 'typst', format='html', extra_args=['--wrap=none'], cworkdir=str(site)) for m in mains]
+    src = '\n#pagebreak()\n'.join(pages)
+    for a, b in _TYPST_SYMBOLS.items(): src = src.replace(a, b)
+    head = ('#set document(title: "sadvae: the report")\n#set page(paper: "a4", margin: 2cm, numbering: "1")\n'
+            '#set text(size: 10pt)\n#show table: set text(size: 7pt)\n#show raw: set text(size: 7.5pt)\n')
+    (site/'report.typ').write_text(head + src)
+    typst.compile(str(site/'report.typ'), output=str(out), root=str(site))
+
 # %% ../nbs/08_site.ipynb #00bd760b
 def chromium()->str|None:
     "The path of a Chromium or Chrome executable, or None."
@@ -242,17 +265,19 @@ def _browser(*args, timeout=180):
 # %% ../nbs/08_site.ipynb #8243b719
 def render_pdf(site:str|Path,        # a folder written by `render_site`
                pdf:str|Path|None=None, # the PDF to write (default: site/sadvae-report.pdf)
+               engine:str='typst',   # 'typst' (pip-installed) or 'chromium' (a browser prints the pages)
               )->Path:               # the PDF written
-    "The whole report as one PDF, printed by headless Chromium from the rendered pages."
+    "The report (Overview, chapters, Conclusions) as one PDF."
     from sadvae.data import atomic_path
-    site = Path(site); pdf = Path(pdf or site/'sadvae-report.pdf')
-    order = re.findall(r'<a href="([^"]+\.html)"', re.search(r'<nav>(.*?)</nav>', (site/'index.html').read_text(), re.S)[1])
-    mains = [re.search(r'<main>(.*?)</main>', (site/h).read_text(), re.S)[1] for h in order]
-    body = '\n'.join(f'<section style="break-before:page">{m}</section>' for m in mains)
-    (site/'report.html').write_text(_page('sadvae: the report', body, [], ''))
+    site = Path(site); pdf = Path(pdf or site/'sadvae-report.pdf'); mains = _report_mains(site)
+    if engine not in ('typst', 'chromium'): raise ValueError(f"engine={engine!r}: use 'typst' or 'chromium'")
     with atomic_path(pdf) as tmp:
-        r = _browser('--no-pdf-header-footer', f'--print-to-pdf={Path(tmp).resolve()}', (site/'report.html').resolve().as_uri())
-        if not Path(tmp).exists() or Path(tmp).stat().st_size == 0: raise RuntimeError(f"Chromium printed no PDF: {r.stderr[-500:]}")
+        if engine == 'typst': _typst_pdf(site, mains, Path(tmp).resolve())
+        else:
+            body = '\n'.join(f'<section style="break-before:page">{m}</section>' for m in mains)
+            (site/'report.html').write_text(_page('sadvae: the report', body, [], ''))
+            r = _browser('--no-pdf-header-footer', f'--print-to-pdf={Path(tmp).resolve()}', (site/'report.html').resolve().as_uri())
+        if not Path(tmp).exists() or Path(tmp).stat().st_size == 0: raise RuntimeError(f"no PDF was written by {engine}" + (f": {r.stderr[-500:]}" if engine == 'chromium' else ''))
     return pdf
 
 # %% ../nbs/08_site.ipynb #b58abe12

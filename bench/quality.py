@@ -1,0 +1,84 @@
+"""Latent-space quality of sadvae's defaults against scvi-tools' defaults and PCA, one protocol for every method.
+
+Methods (3 seeds each): `SadVAE` with its defaults, without and with `batch_key`; scvi-tools' `SCVI` with its own
+defaults (its own epoch rule), without and with `batch_key`; PCA of log-normalised counts with as many components
+as sadvae's latent space. Data: the real 600-cell file (`--data real`: kNN transfer from batch s1d1 to s1d2) and
+the default simulated data subsampled to whole donors (`--data sim`: 20,000 training cells of donors 1-7, labels
+transferred to donors 8 and 9). Metrics: 15-NN cell-type accuracy on the other batch or the held-out donors, best
+Leiden ARI and NMI over resolutions 0.25-2 (the results chapter's measures), and scib-metrics' iLISI, cLISI,
+silhouettes and graph connectivity where it is installed (the `eval` extra). Writes one row per method and seed to
+results/bench/quality.csv (rows of the data sets not run are kept).
+
+    python bench/quality.py [--data real sim] [--seeds 3] [--methods ...]
+"""
+import argparse, inspect, logging, os, time, warnings
+from pathlib import Path
+import numpy as np, pandas as pd, anndata as ad, torch
+from sadvae.api import SadVAE, setup_anndata, pca_latent
+from sadvae.data import atomic_path, read_h5ad, default_data, load_course
+from sadvae.evaluate import knn_accuracy, leiden_scores, scib_scores
+
+ROOT = Path(__file__).resolve().parents[1]
+METHODS = ('sadvae', 'sadvae_batch', 'scvi', 'scvi_batch', 'pca')
+
+def real_data():
+    "The real 600-cell file: raw counts in X, the cells to predict are batch s1d2's."
+    p = Path(os.environ.get('SADVAE_REAL_600', ROOT.parent/'shared'/'data'/'bmmc_cite_gex_600.h5ad'))
+    if not p.exists(): raise SystemExit(f"the real 600-cell file is not at {p} (set SADVAE_REAL_600)")
+    a = read_h5ad(p); a = ad.AnnData(a.layers['counts'].tocsr().astype(np.float32), obs=a.obs[['cell_type', 'batch']].copy(), var=a.var[[]])
+    a.obs['batch'] = a.obs['batch'].astype(str); return a, (a.obs['batch'] == 's1d2').to_numpy()
+
+def sim_data(n_cells:int=20_000, heldout=('donor8', 'donor9'), seed:int=0):
+    "The default simulated data, subsampled: donors 8 and 9 whole and held out, the other donors' cells drawn at random."
+    tr, _ = load_course(default_data('full'))
+    held = tr.obs['DonorNumber'].astype(str).isin(heldout).to_numpy(); rng = np.random.default_rng(seed)
+    keep = np.sort(np.r_[np.flatnonzero(held), rng.choice(np.flatnonzero(~held), n_cells, replace=False)])
+    a = ad.AnnData(tr.layers['counts'][keep], obs=tr.obs.iloc[keep][['cell_type', 'batch']].copy(), var=tr.var[[]])
+    a.obs['batch'] = a.obs['batch'].astype(str); a.obs['cell_type'] = a.obs['cell_type'].astype(str); return a, held[keep]
+
+def latent(method:str, a:ad.AnnData, seed:int, dims:int):
+    "The latent representation of `a` by one method, and its training epochs."
+    a = a.copy()
+    if method.startswith('sadvae'):
+        setup_anndata(a, batch_key='batch' if method.endswith('batch') else None)
+        m = SadVAE(a, seed=seed).train(seed=seed, progress=False)
+        return m.get_latent_representation(key=None), len(m.history)
+    if method.startswith('scvi'):
+        import scvi
+        scvi.settings.seed = seed; scvi.settings.verbosity = logging.ERROR
+        logging.getLogger('lightning').setLevel(logging.ERROR); logging.getLogger('lightning.pytorch').setLevel(logging.ERROR)
+        scvi.model.SCVI.setup_anndata(a, batch_key='batch' if method.endswith('batch') else None)
+        m = scvi.model.SCVI(a); m.train(enable_progress_bar=False, accelerator='cpu')
+        return m.get_latent_representation(), len(m.history['elbo_train'])
+    return pca_latent(a, dims, seed=seed), 0
+
+def scores(z, a, heldout) -> dict:
+    labels = a.obs['cell_type'].astype(str).to_numpy()
+    ls = leiden_scores(z, labels)
+    return dict(knn_accuracy=knn_accuracy(z, labels, heldout), ari=ls['ari'], nmi=ls['nmi'],
+                **scib_scores(z, labels, a.obs['batch'].to_numpy()))
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--data', nargs='+', default=['real', 'sim'], choices=['real', 'sim'])
+    p.add_argument('--methods', nargs='+', default=list(METHODS), choices=METHODS)
+    p.add_argument('--seeds', type=int, default=3); p.add_argument('--out', default=str(ROOT/'results'/'bench'/'quality.csv'))
+    a_ = p.parse_args(); warnings.filterwarnings('ignore'); out = Path(a_.out)
+    old = pd.read_csv(out) if out.exists() else pd.DataFrame(columns=['data', 'method', 'seed'])
+    rows = []
+    for name in a_.data:
+        a, heldout = real_data() if name == 'real' else sim_data()
+        dims = int(inspect.signature(SadVAE).parameters['arch'].default.split('-')[-1])  # sadvae's default latent size
+        print(f"{name}: {a.n_obs:,} cells x {a.n_vars:,} genes, {heldout.sum():,} cells to predict", flush=True)
+        for method in a_.methods:
+            for s in range(a_.seeds):
+                t = time.perf_counter(); z, epochs = latent(method, a, s, dims)
+                rows.append(dict(data=name, method=method, seed=s, epochs=epochs, seconds=round(time.perf_counter() - t, 1), **scores(z, a, heldout)))
+                print(pd.DataFrame(rows[-1:]).round(3).to_string(index=False, header=len(rows) == 1), flush=True)
+    new = pd.DataFrame(rows); keep = old[~old.set_index(['data', 'method', 'seed']).index.isin(new.set_index(['data', 'method', 'seed']).index)]
+    tab = pd.concat([keep, new], ignore_index=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(out) as tmp: tab.to_csv(tmp, index=False, float_format='%.4f')
+    print(tab.groupby(['data', 'method'])[['knn_accuracy', 'ari', 'nmi', 'ilisi']].mean().round(3).to_string()); print(f"wrote {out}")
+
+if __name__ == '__main__': main()
