@@ -63,8 +63,8 @@ def _pandoc():
     return pypandoc
 
 def _fold(frag:str, fold:bool=True)->str:
-    "Fold pandoc's code blocks into <details>, and point .ipynb links at .html pages."
-    if fold: frag = re.sub(r'(<div class="sourceCode" id="cb\d+">.*?</pre></div>)', r'<details class="code"><summary>Code</summary>\1</details>', frag, flags=re.S)
+    "Fold the code of code cells into <details> (commands shown in the prose stay open), and point .ipynb links at .html pages."
+    if fold: frag = re.sub(r'(<div [^>]*class="cell code"[^>]*>\s*)(<div class="sourceCode" id="cb\d+">.*?</pre></div>)', r'\1<details class="code"><summary>Code</summary>\2</details>', frag, flags=re.S)
     return re.sub(r'href="([^":#]+)\.ipynb(#[^"]*)?"', lambda m: f'href="{Path(m[1]).name}.html{m[2] or ""}"', frag)
 
 # %% ../nbs/08_site.ipynb #732f2cae
@@ -240,12 +240,19 @@ def _report_mains(site:Path)->list[str]:
     mains = [re.search(r'<main>(.*?)</main>', (site/h).read_text(), re.S)[1] for h in order if Path(h).stem not in PDF_SKIP]
     return [re.sub(r'<details class="code">.*?</details>|<p class="next">.*?</p>', '', m, flags=re.S) for m in mains]
 
+def _fit_image(m)->str:
+    "A figure scaled into the text block (6.3 x 9 inches on A4 with 2 cm margins), keeping its shape."
+    w, h = float(m['w']), float(m['h'] or 0)
+    s = min(1., 6.3/w, 9./h if h else 1.)
+    return f'image("{m["src"]}", width: {w*s:.3f}in)'
+
 def _typst_pdf(site:Path, mains:list, out:Path):
     "Typeset the report with pandoc (HTML to Typst, page by page) and the `typst` package."
     import typst
     pages = [_pandoc().convert_text(f'<html><body>{m}</body></html>', 'typst', format='html', extra_args=['--wrap=none'], cworkdir=str(site)) for m in mains]
     src = '\n#pagebreak()\n'.join(pages)
     for a, b in _TYPST_SYMBOLS.items(): src = src.replace(a, b)
+    src = re.sub(r'image\("(?P<src>[^"]+)"(?:, height: (?P<h>[\d.]+)in)?, width: (?P<w>[\d.]+)in\)', _fit_image, src)
     head = ('#set document(title: "sadvae: the report")\n#set page(paper: "a4", margin: 2cm, numbering: "1")\n'
             '#set text(size: 10pt)\n#show table: set text(size: 7pt)\n#show raw: set text(size: 7.5pt)\n')
     (site/'report.typ').write_text(head + src)
@@ -282,8 +289,10 @@ def render_pdf(site:str|Path,        # a folder written by `render_site`
 
 # %% ../nbs/08_site.ipynb #b58abe12
 def pdf_pages(pdf:str|Path)->int:
-    "Number of pages of a PDF (counted from its page objects)."
-    return len(re.findall(rb'/Type\s*/Page[^s]', Path(pdf).read_bytes()))
+    "Number of pages of a PDF: the largest /Count of its page-tree nodes (the root holds them all)."
+    b = Path(pdf).read_bytes()
+    counts = [int(c) for d in re.findall(rb'<<[^<>]*/Type\s*/Pages\b[^<>]*>>', b) for c in re.findall(rb'/Count\s+(\d+)', d)]
+    return max(counts) if counts else len(re.findall(rb'/Type\s*/Page[^s]', b))
 
 # %% ../nbs/08_site.ipynb #b7c604aa
 def _serve(site):
