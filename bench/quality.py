@@ -20,6 +20,7 @@ from sadvae.evaluate import knn_accuracy, leiden_scores, scib_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 METHODS = ('sadvae', 'sadvae_batch', 'scvi', 'scvi_batch', 'pca')
+THREADS = torch.get_num_threads()  # as the process started (OMP_NUM_THREADS): restored before every training
 
 def real_data():
     "The real 600-cell file: raw counts in X, the cells to predict are batch s1d2's."
@@ -38,7 +39,7 @@ def sim_data(n_cells:int=20_000, heldout=('donor8', 'donor9'), seed:int=0):
 
 def latent(method:str, a:ad.AnnData, seed:int, dims:int):
     "The latent representation of `a` by one method, and its training epochs."
-    a = a.copy()
+    a = a.copy(); torch.set_num_threads(THREADS)
     if method.startswith('sadvae'):
         setup_anndata(a, batch_key='batch' if method.endswith('batch') else None)
         m = SadVAE(a, seed=seed).train(seed=seed, progress=False)

@@ -226,9 +226,11 @@ def leiden_scores(z:np.ndarray,        # cells x dimensions
                   seed:int=0,          # seed of the graph and of Leiden
                  )->dict:              # best ARI and NMI, and the resolutions that gave them
     "Best ARI and NMI of Leiden clusters against cell types over a resolution grid."
-    import scanpy as sc
+    import scanpy as sc, torch
     from sklearn.metrics import adjusted_rand_score as ari, normalized_mutual_info_score as nmi
-    a = ad.AnnData(np.asarray(z, np.float32)); sc.pp.neighbors(a, n_neighbors=n_neighbors, use_rep='X', random_state=seed, transformer='sklearn')  # exact neighbours: the scores do not hang on an approximate search
+    a, threads = ad.AnnData(np.asarray(z, np.float32)), torch.get_num_threads()
+    sc.pp.neighbors(a, n_neighbors=n_neighbors, use_rep='X', random_state=seed, transformer='sklearn')  # exact neighbours: the scores do not hang on an approximate search
+    torch.set_num_threads(threads)  # scanpy's neighbour graph (numba) resets the OpenMP threads torch trains with to every core
     res = {}
     for r in resolutions:
         sc.tl.leiden(a, resolution=r, flavor='igraph', n_iterations=2, random_state=seed, key_added='cl')

@@ -55,6 +55,7 @@ class VAEConfig:
     likelihood:str="mse"                              # one of LIKELIHOODS
     dropout:float=0.0                                 # dropout after every hidden ReLU
     n_batches:int=0                                   # categories of the batch covariate; 0 turns it off
+    encode_batch:bool=True                            # the batch enters the encoder too (False: the decoder only, as in scVI)
 
     def __post_init__(self):
         self.hidden = [int(h) for h in self.hidden]
@@ -126,11 +127,12 @@ class VAE(nn.Module):
                  likelihood:str="mse",    # "mse", "gaussian", "poisson", "nb" or "zinb"
                  dropout:float=0.,        # dropout after every hidden ReLU
                  n_batches:int=0,         # categories of the batch covariate; 0 turns it off
+                 encode_batch:bool=True,  # the batch enters the encoder too (False: the decoder only)
                 ):
         super().__init__()
-        self.config = cfg = VAEConfig(n_genes, list(hidden), latent, likelihood, dropout, n_batches)
+        self.config = cfg = VAEConfig(n_genes, list(hidden), latent, likelihood, dropout, n_batches, encode_batch)
         self.check_inputs, self.standardizer = True, None
-        self.encoder = mlp([n_genes + n_batches, *cfg.hidden], dropout)
+        self.encoder = mlp([n_genes + n_batches*encode_batch, *cfg.hidden], dropout)
         lin = self.encoder[0][0]  # stored gene-major (its transpose is contiguous) for the sparse first layer
         lin.weight = nn.Parameter(lin.weight.detach().t().contiguous().t())
         self.mean_head, self.logvar_head = nn.Linear(cfg.hidden[-1], latent), nn.Linear(cfg.hidden[-1], latent)
@@ -153,7 +155,7 @@ class VAE(nn.Module):
     def from_arch(cls, name:str,            # architecture name, e.g. "1024-512-256-32"
                   n_genes:int=5000,         # genes in the input and output
                   likelihood:str="mse",     # one of LIKELIHOODS
-                  **kwargs,                 # dropout, n_batches
+                  **kwargs,                 # dropout, n_batches, encode_batch
                  ):
         "Build from an architecture name such as '256-32'."
         return cls(n_genes=n_genes, likelihood=likelihood, **parse_arch(name), **kwargs)
@@ -212,7 +214,8 @@ def _first_layer(self:VAE, h:Tensor,            # the encoder's dense input (log
                  sparse:SparseRows|None=None,   # the same cells in CSR form, or None for the dense product
                 )->Tensor:
     "Output of the encoder's first Linear layer, from the dense input or from its CSR form."
-    lin, oh = self.input_layer, self._onehot(batch, h)
+    oh = self._onehot(batch, h)  # checks the codes even where only the decoder reads them
+    lin, oh = self.input_layer, oh if self.config.encode_batch else None
     if sparse is None: return lin(_cat(h, oh))
     if self.config.counts and sparse.shift is not None: raise ValueError("count likelihoods take raw counts: SparseRows must have no shift")
     vals = torch.log1p(sparse.values) if self.config.counts else sparse.values
@@ -353,10 +356,11 @@ def n_params(n_genes:int,            # genes
              latent:int,             # latent dimension
              likelihood:str="mse",   # one of LIKELIHOODS
              n_batches:int=0,        # batch categories
+             encode_batch:bool=True, # the batch enters the encoder too
             )->int:                  # number of trainable parameters
     "Closed-form parameter count of a `VAE`."
     lin = lambda a, b: a*b + b
-    enc, dec = [n_genes + n_batches, *hidden], [latent + n_batches, *hidden[::-1]]
+    enc, dec = [n_genes + n_batches*encode_batch, *hidden], [latent + n_batches, *hidden[::-1]]
     n = sum(lin(a, b) + 2*b for a, b in zip(enc, enc[1:])) + 2*lin(hidden[-1], latent)
     n += sum(lin(a, b) + 2*b for a, b in zip(dec, dec[1:])) + lin(hidden[0], n_genes)
     extra = dict(mse=0, poisson=0, gaussian=n_genes, nb=n_genes, zinb=n_genes + lin(hidden[0], n_genes))

@@ -1,0 +1,68 @@
+"""Why sadvae's defaults lost where they did: one factor changed at a time from the previous defaults, 3 seeds each.
+
+The data and measures are `quality.py`'s (the real 600-cell file, labels transferred from batch s1d1 to s1d2; or
+the simulated protocol with donors held out): 15-NN cell-type accuracy on the other cells, best Leiden ARI and
+NMI over the results chapter's resolutions, and scib-metrics' iLISI where installed. Each variant is a change
+of `SadVAE(...)` or of `train(...)` arguments from the defaults of sadvae 0.1.0 before this ablation
+(`previous_default`: the KL weight 1 from the first epoch, no dropout; with `batch_key` the batch went to the encoder and
+the decoder, `batch_encoder`, against `batch`, the decoder only). The winner, KL warm-up over every epoch, is the default now. Rows are written as they finish to results/bench/ablation.csv, and `--resume` skips done rows.
+
+    python bench/ablation.py [--data real] [--seeds 3] [--variants ...] [--resume]
+"""
+import argparse, sys, time, warnings
+from pathlib import Path
+import pandas as pd, torch
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quality import real_data, sim_data, scores, ROOT
+from sadvae.api import SadVAE, setup_anndata, default_epochs
+from sadvae.data import atomic_path
+
+THREADS = torch.get_num_threads()  # as the process started (OMP_NUM_THREADS): restored before every training
+FULL = 'full'  # kl_warmup over every epoch of the run (scVI anneals the KL weight over its 400 epochs)
+# name: (batch_key given, SadVAE options, train options)
+VARIANTS = {
+    'previous_default':    (False, {}, {}),
+    'warmup_full':         (False, {}, dict(kl_warmup=FULL)),
+    'warmup_100':          (False, {}, dict(kl_warmup=100)),
+    'dropout_0.1':         (False, dict(dropout=0.1), {}),
+    'latent_20':           (False, dict(arch='128-20'), {}),
+    'patience_45':         (False, {}, dict(patience=45)),
+    'no_early_stop':       (False, {}, dict(early_stopping=False)),
+    'warmup_full_dropout_0.1': (False, dict(dropout=0.1), dict(kl_warmup=FULL)),
+    'batch':               (True, {}, {}),                               # batch in the decoder only (the default now)
+    'batch_encoder':       (True, dict(encode_batch=True), {}),          # batch in the encoder and the decoder
+    'batch_warmup_full':   (True, {}, dict(kl_warmup=FULL)),
+    'batch_warmup_full_dropout_0.1': (True, dict(dropout=0.1), dict(kl_warmup=FULL)),
+}
+
+def run(a, heldout, variant:str, seed:int) -> dict:
+    "Train one variant on a copy of `a` and score its latent space."
+    with_batch, opts, topts = VARIANTS[variant]
+    torch.set_num_threads(THREADS)
+    a = a.copy(); setup_anndata(a, batch_key='batch' if with_batch else None)
+    topts = dict(kl_warmup=0) | topts  # the previous defaults: no warm-up unless the variant names one
+    if topts.get('kl_warmup') == FULL: topts['kl_warmup'] = default_epochs(round(0.9*a.n_obs))
+    t = time.perf_counter(); m = SadVAE(a, seed=seed, **opts).train(seed=seed, progress=False, **topts)
+    z = m.get_latent_representation(key=None)
+    return dict(variant=variant, seed=seed, epochs=len(m.history), seconds=round(time.perf_counter() - t, 1), **scores(z, a, heldout))
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--data', default='real', choices=['real', 'sim']); p.add_argument('--seeds', type=int, default=3)
+    p.add_argument('--variants', nargs='+', default=list(VARIANTS), choices=list(VARIANTS)); p.add_argument('--resume', action='store_true')
+    p.add_argument('--out', default=str(ROOT/'results'/'bench'/'ablation.csv')); o = p.parse_args()
+    warnings.filterwarnings('ignore'); out = Path(o.out)
+    tab = pd.read_csv(out) if out.exists() else pd.DataFrame(columns=['data', 'variant', 'seed'])
+    a, heldout = real_data() if o.data == 'real' else sim_data()
+    for v in o.variants:
+        for s in range(o.seeds):
+            done = ((tab.data == o.data) & (tab.variant == v) & (tab.seed == s)).any()
+            if done and o.resume: continue
+            row = dict(data=o.data) | run(a, heldout, v, s)
+            tab = pd.concat([tab[~((tab.data == o.data) & (tab.variant == v) & (tab.seed == s))], pd.DataFrame([row])], ignore_index=True)
+            with atomic_path(out) as tmp: tab.to_csv(tmp, index=False, float_format='%.4f')
+            print(pd.DataFrame([row]).round(3).to_string(index=False, header=False), flush=True)
+    cols = [c for c in ('knn_accuracy', 'ari', 'nmi', 'ilisi', 'epochs') if c in tab]
+    print(tab[tab.data == o.data].groupby('variant', sort=False)[cols].agg(['mean', 'std']).round(3).to_string()); print(f"wrote {out}")
+
+if __name__ == '__main__': main()
