@@ -17,8 +17,8 @@ __all__ = ['COURSE_OBS', 'COURSE_VAR', 'COURSE_SHAPE', 'CELL_TYPES', 'SITE_DONOR
            'x_relation', 'check_course', 'check_pair', 'pair_paths', 'load_course', 'atomic_path', 'write_h5ad',
            'library_size_factors', 'quick_clusters', 'pooled_size_factors', 'processed_counts', 'SimParams',
            'course_anndata', 'test_subset', 'simulate_course', 'write_pair', 'to_course', 'sim_code', 'cache_dir',
-           'default_data', 'report_paths', 'summarize', 'value_stats', 'gene_stats', 'realism_table', 'fidelity_table',
-           'plot_realism', 'sample_like_real', 'size_factor_table']
+           'default_data', 'report_paths', 'summarize', 'data_banner', 'value_stats', 'gene_stats', 'realism_table',
+           'fidelity_table', 'plot_realism', 'sample_like_real', 'size_factor_table']
 
 # %% ../nbs/00_data.ipynb #9d278f53
 COURSE_OBS = ['GEX_n_genes_by_counts', 'GEX_pct_counts_mt', 'GEX_size_factors', 'GEX_phase',
@@ -655,6 +655,17 @@ def summarize(adata:ad.AnnData, # a course-layout AnnData
         'sites': adata.obs['Site'].nunique(), 'batches': adata.obs['batch'].nunique(),
         'max count': float(v.max()) if len(v) else 0., 'mean nonzero count': round(float(v.mean()), 3) if len(v) else 0.,
         'size factor range': f'{sf.min():.3g} - {sf.max():.3g}'}, name='value')
+
+# %% ../nbs/00_data.ipynb #c0d1e2f2
+def data_banner(adata:ad.AnnData, # the training file a page reads
+                source:str|Path|None=None, # where it came from (named when the data are not simulated)
+                realism:str='00_data.ipynb#how-real-is-the-simulation', # the simulator's realism section
+               )->str:            # one line of Markdown
+    "One line for the top of a report page: which data its numbers come from."
+    n = f"{adata.n_obs:,} training cells x {adata.n_vars:,} genes"
+    if 'sadvae_sim' in adata.uns:
+        return f"**Data: simulated.** The numbers on this page come from sadvae's simulator in the course's layout ({n}), not from the course's cells; [how close the simulation comes]({realism})."
+    return f"**Data: {Path(source).name if source else 'real cells'}.** The numbers on this page come from these files ({n}), not from the simulator."
 
 # %% ../nbs/00_data.ipynb #b51c10db
 WRITEUP_STATS = pd.DataFrame({ # nonzero values of the course files, and of scanpy's normalize_total + log1p of the counts

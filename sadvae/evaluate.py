@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_results.ipynb #3fa86fa4
 from __future__ import annotations
-import hashlib, json, time, warnings
+import contextlib, hashlib, json, time, warnings
 from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -19,8 +19,8 @@ from .train import (cached_model, load_latent, save_latent, eval_cells, model_in
 __all__ = ['DATASET_LABELS', 'TERMS', 'HELDOUT_DONORS', 'RESOLUTIONS', 'with_means', 'read_grid', 'loss_table', 'beside_writeup',
            'claims', 'read_history', 'plot_training', 'read_latents', 'frame_digest', 'map_2d', 'plot_maps',
            'chosen_model', 'input_pcs', 'knn_accuracy', 'leiden_scores', 'scib_scores', 'latent_metrics',
-           'metrics_table', 'pca_baseline', 'scvi_baseline', 'extra_specs', 'run_extras', 'study_latents', 'verdict',
-           'split_table', 'write_results']
+           'metrics_table', 'pca_baseline', 'quiet_scvi', 'scvi_baseline', 'extra_specs', 'run_extras', 'study_latents',
+           'verdict', 'split_table', 'write_results']
 
 # %% ../nbs/06_results.ipynb #7dae31cb
 DATASET_LABELS = DATASETS['dataset'].to_dict()  # 'processed' -> 'Dataset 1', ...
@@ -327,6 +327,21 @@ def pca_baseline(train:ad.AnnData,   # training cells
     s = dict(key=key, model='pca', dataset=dataset, n_comps=n_comps, valid_recon=recon, explained=float(pca.explained_variance_ratio_.sum()), seconds=round(time.perf_counter()-t, 1))
     _write_summary(d, s); return s
 
+# %% ../nbs/06_results.ipynb #b1c2d3e1
+@contextlib.contextmanager
+def quiet_scvi():
+    "Silence scvi-tools and Lightning while a block runs: no log lines, tips or warnings on a report page."
+    import logging
+    try: import scvi  # imported first: importing it sets its logger's level
+    except ImportError: pass
+    names = ('scvi', 'lightning', 'lightning.pytorch', 'lightning.fabric', 'lightning_fabric', 'pytorch_lightning')
+    old = {n: logging.getLogger(n).level for n in names}
+    for n in names: logging.getLogger(n).setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(): warnings.simplefilter('ignore'); yield
+    finally:
+        for n, lv in old.items(): logging.getLogger(n).setLevel(lv)
+
 # %% ../nbs/06_results.ipynb #8ab5fedf
 def scvi_baseline(train:ad.AnnData,   # training cells with raw counts in layers['counts']
                   valid:ad.AnnData,   # validation cells (reconstruction error)
@@ -342,13 +357,14 @@ def scvi_baseline(train:ad.AnnData,   # training cells with raw counts in layers
     if (s := _cached(d, key)) is not None: return s
     try: import scvi
     except ImportError: raise ImportError("the scVI baseline needs scvi-tools: pip install 'sadvae[eval]'") from None
-    t = time.perf_counter(); scvi.settings.seed = seed; a = train.copy()
-    scvi.model.SCVI.setup_anndata(a, layer='counts', batch_key=batch_key)
-    m = scvi.model.SCVI(a, n_hidden=256, n_latent=32, n_layers=1, gene_likelihood='nb')
-    m.train(max_epochs=epochs, batch_size=128, train_size=1.0, accelerator='cpu', enable_progress_bar=False)
-    secs = time.perf_counter() - t; ev = ev_ad[eval_cells(ev_ad.n_obs)].copy(); d.mkdir(parents=True, exist_ok=True)
-    save_latent(d/'latent.npz', m.get_latent_representation(ev), ev.obs_names)
-    recon = float(m.get_reconstruction_error(valid.copy())['reconstruction_loss'])
+    with quiet_scvi():
+        t = time.perf_counter(); scvi.settings.seed = seed; a = train.copy()
+        scvi.model.SCVI.setup_anndata(a, layer='counts', batch_key=batch_key)
+        m = scvi.model.SCVI(a, n_hidden=256, n_latent=32, n_layers=1, gene_likelihood='nb')
+        m.train(max_epochs=epochs, batch_size=128, train_size=1.0, accelerator='cpu', enable_progress_bar=False, logger=False)
+        secs = time.perf_counter() - t; ev = ev_ad[eval_cells(ev_ad.n_obs)].copy(); d.mkdir(parents=True, exist_ok=True)
+        save_latent(d/'latent.npz', m.get_latent_representation(ev), ev.obs_names)
+        recon = float(m.get_reconstruction_error(valid.copy())['reconstruction_loss'])
     s = dict(key=key, model='scvi', batch_key=batch_key, epochs=epochs, valid_recon=recon, seconds=round(secs, 1), scvi_version=scvi.__version__)
     _write_summary(d, s); return s
 

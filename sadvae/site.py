@@ -8,8 +8,9 @@ import copy, html, inspect, json, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MODULES', 'CSS', 'RUN_CHAPTERS', 'PDF_SKIP', 'site_pages', 'report_notebook', 'render_page', 'api_markdown',
-           'render_site', 'check_site', 'execute_report', 'chromium', 'render_pdf', 'pdf_pages', 'browser_check']
+__all__ = ['MODULES', 'CSS', 'NOISE', 'RUN_CHAPTERS', 'PDF_SKIP', 'site_pages', 'report_notebook', 'render_page', 'api_markdown',
+           'render_site', 'page_noise', 'check_site', 'execute_report', 'chromium', 'render_pdf', 'pdf_pages',
+           'browser_check']
 
 # %% ../nbs/08_site.ipynb #62658862
 def _entries(items, root):
@@ -142,11 +143,37 @@ def render_site(out:str|Path,                 # the site folder (created)
     (out/'style.css').write_text(CSS)
     return out/'index.html'
 
+# %% ../nbs/08_site.ipynb #a1b2c3d2
+NOISE = {'object repr': r'<[\w.]+ object at 0x|^[A-Z]\w*\((?:\n|\s*\(|\w+=)|\{\'cls\': ',
+         'pandas footer': r'\bdtype: \w+|^Name: \w+', 'log line': r'\b(?:INFO|WARNING|DEBUG)\b',
+         'warning': r'\w*Warning\b', 'trainer': r'\bTrainer\b|GPU available|TPU available',
+         'machine path': r'(?:/work|/home|/root|/tmp|/usr|/opt)/[\w.-]+|site-packages|\.venv/',
+         'bare tuple': r'^\((?:[^()\n]|\([^()\n]*\))*,(?:[^()\n]|\([^()\n]*\))*\)$', 'epoch log': r'^epoch \d+/\d+',
+         'test-scale line': r'^(?:cached|trained)\s+[\d-]+\s+\w+: validation loss', 'cut short': r'\w(?:\.\.\.|…)(?=\s*(?:</td>|$))',
+         'broken glyph': '\ufffd'}
+
+def _shown(frag:str)->tuple[str, str]:
+    "(output text, prose text) of an HTML page: no source code, maths or inline code."
+    frag = re.sub(r'<details class="code">.*?</details>|<div class="sourceCode".*?</pre></div>|<math.*?</math>', ' [shown] ', frag, flags=re.S)
+    outs = re.findall(r'<div class="output[^"]*"[^>]*>(.*?)</div>', frag, re.S)
+    prose = re.sub(r'<div class="output[^"]*"[^>]*>.*?</div>|(?<!<pre>)<code>.*?</code>', ' ', frag, flags=re.S)
+    return re.sub(r'\x1b\[[\d;]*m', '', '\n'.join(html.unescape(re.sub(r'<[^>]+>', '', o)) for o in outs)), prose  # no terminal colours
+
+# %% ../nbs/08_site.ipynb #a1b2c3d3
+def page_noise(frag:str, # a page's HTML (or its <main> part)
+              )->list[str]: # 'kind: text' for each piece of noise found, empty when the page is clean
+    "What a page shows that is program output for an operator, not report for a reader."
+    outs, prose = _shown(frag); text = html.unescape(re.sub(r'<(?!/td>)[^>]+>', ' ', prose))
+    found = [f'{k}: {m[0].strip()[:60]}' for k, p in NOISE.items() for src in (outs, text) for m in re.finditer(p, src, re.M)
+             if not (k in ('bare tuple', 'object repr', 'epoch log', 'test-scale line') and src is text)]
+    hanging = re.findall(r'<p>((?:(?!</p>).){0,80}):</p>\s*(?=<p>|<h\d|</main>|$|<div class="cell markdown")', prose, re.S)
+    return found + [f'hanging colon: {h.strip()[-60:]}:' for h in hanging]
+
 # %% ../nbs/08_site.ipynb #d6d567a8
 def check_site(site:str|Path, # a folder written by `render_site`
               )->dict:        # pages, images, maths elements, and lists of problems (empty when all is well)
-    "Static checks of a rendered site: images present, internal links resolve, no raw TeX or nbdev directives in the text."
-    site, bad = Path(site), dict(missing_images=[], broken_links=[], raw_tex=[], directives=[], remote=[])
+    "Static checks of a rendered site: images present, internal links resolve, no raw TeX, nbdev directives or program noise in the text."
+    site, bad = Path(site), dict(missing_images=[], broken_links=[], raw_tex=[], directives=[], remote=[], noise=[])
     n_img = n_math = 0; pages = sorted(p for p in site.glob('*.html') if p.name != 'report.html')  # report.html: the PDF's copy of them all
     for p in pages:
         t = p.read_text(); text = re.sub(r'<math.*?</math>|<pre.*?</pre>|<code.*?</code>|<[^>]+>', ' ', t, flags=re.S)
@@ -159,6 +186,7 @@ def check_site(site:str|Path, # a folder written by `render_site`
         bad['remote'] += [f'{p.name}: {u}' for u in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', t)]
         if re.search(r'\$\$|\\\(|\\frac', text): bad['raw_tex'].append(p.name)
         if re.search(r'#\|\s*(export|default_exp|hide)', t): bad['directives'].append(p.name)
+        bad['noise'] += [f'{p.name}: {n}' for n in page_noise(t)]
     return dict(pages=len(pages), images=n_img, math=n_math, **bad)
 
 # %% ../nbs/08_site.ipynb #8562cee7
@@ -219,7 +247,7 @@ def execute_report(config:str|Path,  # the Quarto project whose sidebar lists th
         todo.append((p, dst, key))
     workers = max(1, min(len(todo), workers or os.cpu_count() or 1))
     threads = str(max(1, (os.cpu_count() or 1)//workers))  # the cores shared out, so no process's threads wait on another's
-    penv = {k: v for k, v in os.environ.items() if k != 'IN_TEST'} | dict(OMP_NUM_THREADS=os.environ.get('OMP_NUM_THREADS', threads)) | env
+    penv = {k: v for k, v in os.environ.items() if k != 'IN_TEST'} | dict(OMP_NUM_THREADS=os.environ.get('OMP_NUM_THREADS', threads), SADVAE_PROGRESS='off') | env  # no epoch lines on the pages
     with ThreadPoolExecutor(workers) as pool:  # the longest chapters (most code cells) start first
         todo.sort(key=lambda t: -sum(c['cell_type'] == 'code' for c in json.loads(t[0].read_text())['cells']))
         jobs = {pool.submit(_exec_chapter, *t, penv): t[0] for t in todo}
@@ -311,7 +339,7 @@ def browser_check(site:str|Path,        # a folder written by `render_site`
     "Serve the site on localhost and check every page as headless Chromium renders it."
     import urllib.request
     site = Path(site); srv = _serve(site); base = f'http://127.0.0.1:{srv.server_address[1]}/'
-    bad, n_img, links = dict(raw_tex=[], missing_images=[], broken_links=[]), 0, set()
+    bad, n_img, links = dict(raw_tex=[], missing_images=[], broken_links=[], noise=[]), 0, set()
     pages = sorted(p for p in site.glob('*.html') if p.name != 'report.html')
     try:
         for p in pages:
@@ -319,6 +347,7 @@ def browser_check(site:str|Path,        # a folder written by `render_site`
             if '<main>' not in dom: bad['broken_links'].append(f'{p.name}: not rendered'); continue
             text = re.sub(r'<math.*?</math>|<pre.*?</pre>|<code.*?</code>|<[^>]+>', ' ', dom, flags=re.S)
             if re.search(r'\$\$|\\\(|\\frac', html.unescape(text)): bad['raw_tex'].append(p.name)
+            bad['noise'] += [f'{p.name}: {n}' for n in page_noise(dom)]
             for src in re.findall(r'<img[^>]+src="([^"]+)"', dom):
                 n_img += 1
                 try: ok = urllib.request.urlopen(base + src).read().startswith((b'\x89PNG', b'\xff\xd8', b'<svg', b'<?xml'))

@@ -401,11 +401,12 @@ def _load_optimizer(opt, state:dict, model):
 
 # %% ../nbs/05_training.ipynb #a74211fb
 class Progress:
-    "A run's progress: a bar moving every step on a terminal or in Jupyter, one line per epoch in logs, nothing in tests."
+    "A run's progress: a bar moving every step on a terminal or in Jupyter, one line per epoch in logs, nothing in tests or when `$SADVAE_PROGRESS` is `off`."
     def __init__(self, epochs:int, steps:int, start:int=0, # epochs, steps per epoch, epochs already done
                  enabled:bool|None=None): # None: by where the output goes; False: silent; True: a bar
         self.epochs, interactive = epochs, (sys.stderr.isatty() and not os.environ.get('CI')) or 'ipykernel' in sys.modules
-        self.mode = 'off' if enabled is False or (enabled is None and os.environ.get('IN_TEST')) else 'bar' if enabled or interactive else 'lines'
+        quiet = os.environ.get('IN_TEST') or os.environ.get('SADVAE_PROGRESS', '').lower() in ('off', '0', 'false', 'no')  # tests; executed report pages
+        self.mode = 'off' if enabled is False or (enabled is None and quiet) else 'bar' if enabled or interactive else 'lines'
         if self.mode == 'bar':
             from tqdm.auto import tqdm
             self.bar = tqdm(total=epochs*steps, initial=start*steps, unit='step', dynamic_ncols=True)
