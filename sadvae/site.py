@@ -205,7 +205,7 @@ def _run_key(src:Path, env:dict)->str:
     "What an executed chapter depends on: its notebook, the run's variables and the contents of its results tables."
     from sadvae.train import stable_hash
     res = Path(env.get('SADVAE_RESULTS', '.'))
-    files = sorted((p.name, p.read_text()) for p in res.glob('*.csv')) if res.exists() else []  # contents: a rerun rewrites them unchanged
+    files = sorted((p.name, p.read_text()) for p in res.glob('*.csv') if p.name != 'verdicts.csv') if res.exists() else []  # verdicts.csv: the Conclusions page's own output  # contents: a rerun rewrites them unchanged
     return stable_hash(src.read_text(), sorted(env.items()), files)
 
 # %% ../nbs/08_site.ipynb #f15876ab
