@@ -195,12 +195,13 @@ def _run(a):
 def _evaluate(a):
     from sadvae.data import load_course
     from sadvae.evaluate import read_grid, loss_table, chosen_model, run_extras, write_results
+    from sadvae.api import default_spec
     tr, te = load_course(_data_dir(a)); grid = read_grid(a.grid)
     if len(grid) < 12 or not grid.latent.all():
         from sadvae.data import CourseDataError
         raise CourseDataError(f"{a.grid} holds {int(grid.latent.sum()) if len(grid) else 0} of the 12 grid models with latents; finish it first: sadvae grid --out {a.grid} --scale {a.scale}")
-    chosen = chosen_model(loss_table(grid)); print(f"chosen model (lowest mean loss): {chosen[0]} on {chosen[1]}", flush=True)
-    ex = run_extras(tr, te, a.models, chosen, epochs=a.epochs, train_missing=a.train, device=a.device, progress=False if a.quiet else None)
+    chosen = chosen_model(loss_table(grid)); print(f"the rule's pick (lowest mean loss): {chosen[0]} on {chosen[1]}", flush=True)
+    ex = run_extras(tr, te, a.models, chosen, epochs=a.epochs, train_missing=a.train, more=dict(default=default_spec(tr.n_obs)), device=a.device, progress=False if a.quiet else None)
     if (ex.state == 'missing').any(): print(f"not trained yet (add --train): {', '.join(ex.index[ex.state == 'missing'])}")
     for name, path in write_results(a.grid, a.models, te, a.out, figures=not a.no_figures, chosen=chosen).items(): print(f"wrote {path}")
 

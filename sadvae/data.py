@@ -13,12 +13,13 @@ import anndata as ad
 # %% auto #0
 __all__ = ['COURSE_OBS', 'COURSE_VAR', 'COURSE_SHAPE', 'CELL_TYPES', 'SITE_DONORS', 'BATCHES', 'DONORS', 'SIM_VERSION', 'SCALES',
            'WRITEUP_STATS', 'COURSE_STATS', 'WRITEUP_REBUILD', 'WRITEUP_ARCHS', 'WRITEUP', 'WRITEUP_LOSS',
-           'WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP_CHOSEN', 'FIDELITY', 'CourseDataError', 'read_h5ad', 'check_counts',
-           'x_relation', 'check_course', 'check_pair', 'pair_paths', 'load_course', 'atomic_path', 'write_h5ad',
-           'library_size_factors', 'quick_clusters', 'pooled_size_factors', 'processed_counts', 'SimParams',
-           'course_anndata', 'test_subset', 'simulate_course', 'write_pair', 'to_course', 'sim_code', 'cache_dir',
-           'default_data', 'report_paths', 'summarize', 'data_banner', 'value_stats', 'gene_stats', 'realism_table',
-           'fidelity_table', 'plot_realism', 'sample_like_real', 'size_factor_table']
+           'WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP_CHOSEN', 'WRITEUP_MARGINS', 'FIDELITY', 'CourseDataError',
+           'read_h5ad', 'check_counts', 'x_relation', 'check_course', 'check_pair', 'pair_paths', 'load_course',
+           'atomic_path', 'write_h5ad', 'library_size_factors', 'quick_clusters', 'pooled_size_factors',
+           'processed_counts', 'SimParams', 'course_anndata', 'test_subset', 'simulate_course', 'write_pair',
+           'to_course', 'sim_code', 'cache_dir', 'default_data', 'report_paths', 'summarize', 'data_banner',
+           'writeup_table', 'value_stats', 'gene_stats', 'realism_table', 'fidelity_table', 'plot_realism',
+           'sample_like_real', 'size_factor_table']
 
 # %% ../nbs/00_data.ipynb #9d278f53
 COURSE_OBS = ['GEX_n_genes_by_counts', 'GEX_pct_counts_mt', 'GEX_size_factors', 'GEX_phase',
@@ -686,6 +687,19 @@ WRITEUP = dict( # Tables 1-3: architecture x dataset
                      'pearson': [9.64, 11.80, 17.96, 47.53]}, index=WRITEUP_ARCHS))
 WRITEUP_LOSS, WRITEUP_RECON, WRITEUP_KL = WRITEUP['loss'], WRITEUP['recon'], WRITEUP['kl']
 WRITEUP_CHOSEN = ('256-32', 'pearson')  # the write-up's choice: [256]/32 on Pearson residuals
+
+# %% ../nbs/00_data.ipynb #c0397581
+WRITEUP_MARGINS = dict( # as printed: Mean column (per architecture), Mean row (per dataset), grand mean
+    loss=dict(col=[4930.67, 4923.06, 4828.69, 4735.36], row=[4852.01, 4934.05, 4777.27], all=4854.45),
+    recon=dict(col=[4924.15, 4916.06, 4812.24, 4691.21], row=[4833.34, 4918.87, 4755.54], all=4835.92),
+    kl=dict(col=[6.52, 7.00, 16.45, 44.15], row=[18.68, 15.18, 21.73], all=18.53))
+
+def writeup_table(term:str='loss', # 'loss', 'recon' or 'kl'
+                 )->pd.DataFrame:  # architectures and 'Mean' x datasets and 'Mean'
+    "One of the write-up's Tables 1-3 with its margins exactly as printed."
+    t, m = WRITEUP[term].copy(), WRITEUP_MARGINS[term]
+    t['Mean'] = m['col']; t.loc['Mean'] = m['row'] + [m['all']]
+    return t
 
 # %% ../nbs/00_data.ipynb #e6d9fced
 def value_stats(m, # a sparse or dense matrix

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
 import anndata as ad
-from .data import atomic_path, WRITEUP, WRITEUP_LOSS, WRITEUP_RECON, WRITEUP_KL, WRITEUP_CHOSEN
+from .data import atomic_path, WRITEUP, WRITEUP_LOSS, WRITEUP_RECON, WRITEUP_KL, WRITEUP_CHOSEN, writeup_table
 from .explore import donor_split
 from .model import ARCHS, n_params
 from .preprocess import DATASETS
@@ -18,7 +18,7 @@ from .train import (cached_model, load_latent, save_latent, eval_cells, model_in
 # %% auto #0
 __all__ = ['DATASET_LABELS', 'TERMS', 'HELDOUT_DONORS', 'RESOLUTIONS', 'with_means', 'read_grid', 'loss_table', 'beside_writeup',
            'claims', 'read_history', 'plot_training', 'read_latents', 'frame_digest', 'map_2d', 'plot_maps',
-           'chosen_model', 'input_pcs', 'knn_accuracy', 'leiden_scores', 'scib_scores', 'latent_metrics',
+           'chosen_model', 'pick_name', 'input_pcs', 'knn_accuracy', 'leiden_scores', 'scib_scores', 'latent_metrics',
            'metrics_table', 'pca_baseline', 'quiet_scvi', 'scvi_baseline', 'extra_specs', 'run_extras', 'study_latents',
            'verdict', 'split_table', 'write_results']
 
@@ -63,9 +63,10 @@ def loss_table(grid:pd.DataFrame,  # from `read_grid`
 def beside_writeup(ours:pd.DataFrame, # a `loss_table`
                    term:str='loss',   # which of the write-up's tables: 'loss', 'recon' or 'kl'
                   )->pd.DataFrame:    # columns (source, dataset)
-    "Our table and the write-up's, side by side."
+    "Our table and the write-up's as printed, side by side, with the write-up's Mean column recomputed from its cells."
     names = DATASET_LABELS | {'Mean': 'Mean'}
-    return pd.concat({'sadvae': ours.rename(columns=names), 'write-up': with_means(WRITEUP[term]).rename(columns=names)}, axis=1)
+    again = with_means(WRITEUP[term])[['Mean']].rename(columns={'Mean': 'Mean, recomputed'})
+    return pd.concat({'sadvae': ours.rename(columns=names), 'write-up': writeup_table(term).rename(columns=names).join(again)}, axis=1)
 
 # %% ../nbs/06_results.ipynb #f1126619
 def claims(loss:pd.DataFrame,  # Table 1 (`loss_table`, or the write-up's with `with_means`)
@@ -179,6 +180,15 @@ def chosen_model(loss:pd.DataFrame, # Table 1 (`loss_table`)
                 )->tuple[str, str]: # (architecture, dataset)
     "The write-up's rule: the architecture, and the dataset, with the lowest mean loss."
     return loss['Mean'].drop('Mean').idxmin(), loss.loc['Mean'].drop('Mean').idxmin()
+
+# %% ../nbs/06_results.ipynb #d239f682
+def pick_name(model:tuple[str, str], # (architecture, dataset)
+              rule:tuple[str, str],  # what `chosen_model` picks on this run's Table 1
+             )->str:
+    "The one name a model goes by in the report: the rule's pick, the write-up's choice, or both."
+    names = [n for n, m in (("the rule's pick", rule), ("the write-up's choice", WRITEUP_CHOSEN)) if tuple(model) == tuple(m)]
+    return ' and '.join(names) or f'{model[0]} on {DATASET_LABELS[model[1]]}'
+
 
 # %% ../nbs/06_results.ipynb #8791b9c1
 def _dense_rows(cells, chunk=4096):
@@ -386,15 +396,16 @@ def run_extras(train:ad.AnnData,       # training cells (course layout)
                train_missing:bool=True, # train what is missing (else skip it)
                scvi:bool|None=None,    # scVI baselines (None: when scvi-tools is installed)
                verbose:bool=True,      # one line per model
+               more:dict|None=None,    # further models: name -> `cached_model` options (e.g. `default_spec` of chapter 07)
                **kwargs,               # further `fit` options (device, progress, ...)
               )->pd.DataFrame:         # one row per model: name, state, summary
     "Train (or reuse) the extra models and baselines; each keeps the latent means of `valid`'s evaluation cells."
     out, rows = Path(out), []
     tr_d, va_d = donor_split(train, HELDOUT_DONORS)
     jobs = {}
-    for n, o in extra_specs(chosen).items():
-        tr, va = (tr_d, va_d) if o.pop('split', None) == 'donors' else (train, valid)
-        jobs[n] = partial(cached_model, tr, va, out/n, eval_data=valid, epochs=epochs, seed=seed, **o, **kwargs)
+    for n, o in (extra_specs(chosen) | (more or {})).items():
+        o = dict(epochs=epochs, seed=seed) | o; tr, va = (tr_d, va_d) if o.pop('split', None) == 'donors' else (train, valid)
+        jobs[n] = partial(cached_model, tr, va, out/n, eval_data=valid, **o, **kwargs)
     jobs |= {f'pca_{ds}': partial(pca_baseline, train, valid, out/f'pca_{ds}', ds, seed=seed) for ds in DATASETS.index}
     if scvi if scvi is not None else _has_scib():
         jobs |= {n: partial(scvi_baseline, train, valid, out/n, b, epochs, seed) for n, b in (('scvi', None), ('scvi_batch', 'batch'))}
@@ -428,8 +439,9 @@ def verdict(metrics:pd.DataFrame, # from `metrics_table` over `study_latents`
     rows = [(f'Gaussian VAE [256]/32 reconstruction <= PCA-32 ({DATASET_LABELS[ds]})', f"{vae_recon[ds]:.1f} vs {pca_recon[ds]:.1f}", vae_recon[ds] <= pca_recon[ds])
             for ds in DATASETS.index if not np.isnan(pca_recon[ds])]  # a run trains PCA of the chosen input only
     for k in ('knn_accuracy', 'ari'):
-        rows.append((f'chosen model beats PCA-32 on {k}', f"{metrics.loc[best, k]:.3f} vs {metrics.loc['pca_'+ch, k]:.3f}", metrics.loc[best, k] > metrics.loc['pca_'+ch, k]))
-        if 'scvi' in metrics.index: rows.append((f'NB VAE >= scVI on {k}', f"{metrics.loc['nb', k]:.3f} vs {metrics.loc['scvi', k]:.3f}", metrics.loc['nb', k] >= metrics.loc['scvi', k]))
+        rows.append((f'{chosen[0]} on {DATASET_LABELS[ch]} beats PCA-32 on {k}', f"{metrics.loc[best, k]:.3f} vs {metrics.loc['pca_'+ch, k]:.3f}", metrics.loc[best, k] > metrics.loc['pca_'+ch, k]))
+        for m, label in (('nb', 'NB VAE [256]/32'), ('default', 'default model (128-10, NB)')):
+            if {'scvi', m} <= set(metrics.index): rows.append((f'{label} >= scVI on {k}', f"{metrics.loc[m, k]:.3f} vs {metrics.loc['scvi', k]:.3f}", metrics.loc[m, k] >= metrics.loc['scvi', k]))
     dacc = metrics.loc['batch', 'knn_accuracy'] - metrics.loc[best, 'knn_accuracy']
     if metrics.ilisi.notna().all():
         rows.append(('batch conditioning raises iLISI', f"{metrics.loc[best, 'ilisi']:.3f} -> {metrics.loc['batch', 'ilisi']:.3f}", metrics.loc['batch', 'ilisi'] > metrics.loc[best, 'ilisi']))
@@ -441,11 +453,11 @@ def split_table(models:str|Path,      # the folder of `run_extras`
                 grid:str|Path,        # the grid folder
                 chosen:tuple[str, str], # the chosen model
                 metrics:pd.DataFrame, # from `metrics_table`
-               )->pd.DataFrame:       # rows: chosen and NB models; columns: course split vs held-out donors
-    "Validation loss and held-out-donor kNN accuracy of the chosen and NB models, course split against donor split."
+               )->pd.DataFrame:       # rows: the model the further models are built around, and the NB model; columns: course split vs held-out donors
+    "Validation loss and held-out-donor kNN accuracy of the model the further models are built around and of the NB model, course split against donor split."
     def final(p): return json.loads((Path(p)/'summary.json').read_text())['final']['valid_loss']
     rows = {}
-    for label, course, donors, mname in ((f'chosen ({chosen[0]}, {chosen[1]})', Path(grid)/f'{chosen[0]}_{chosen[1]}_mse', Path(models)/'chosen_donors', f'{chosen[0]}_{chosen[1]}'),
+    for label, course, donors, mname in ((f'{chosen[0]} on {DATASET_LABELS[chosen[1]]}', Path(grid)/f'{chosen[0]}_{chosen[1]}_mse', Path(models)/'chosen_donors', f'{chosen[0]}_{chosen[1]}'),
                                          ('NB [256]/32, counts', Path(models)/'nb', Path(models)/'nb_donors', 'nb')):
         rows[label] = {'valid loss, course split': final(course), 'valid loss, held-out donors': final(donors),
                        'kNN accuracy, course split': metrics.loc[mname, 'knn_accuracy'], 'kNN accuracy, held-out donors': metrics.loc[Path(donors).name, 'knn_accuracy']}
@@ -475,7 +487,8 @@ def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid table
         tabs = {t: loss_table(grid, t) for t in ('loss', 'recon', 'kl')}
         for i, t in enumerate(('loss', 'recon', 'kl'), 1): csv(f'table{i}_{t}', beside_writeup(tabs[t], t))
         csv('claims', pd.concat({'write-up': claims(with_means(WRITEUP_LOSS), with_means(WRITEUP_KL)), 'sadvae': claims(tabs['loss'], tabs['kl'])}, axis=1))
-        if chosen is None and len(grid) == 12: chosen = chosen_model(tabs['loss'])
+        rule = chosen_model(tabs['loss']) if len(grid) == 12 else None
+        chosen = chosen or rule
         png('figure4_training', plot_training(grid_dir))
     chosen = chosen or WRITEUP_CHOSEN; lat = study_latents(grid_dir if has_grid else None, models_dir)
     metrics = metrics_table(lat, valid.obs, cache=out/'metrics.csv'); csv('metrics', metrics)
@@ -487,9 +500,12 @@ def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid table
         if glat:
             png('figure5_latents_tsne', plot_maps({n.removesuffix('_mse'): map_2d(z, n=n_map, cache=maps) for n, z in glat.items()}, valid.obs, title='Latent means (t-SNE) by cell type'))
             png('figure6_counts_pca', plot_maps({n: map_2d(z, 'pca', n=n_map, cache=maps) for n, z in glat.items() if n.endswith('_counts_mse')}, valid.obs, axis='PC', title='Dataset 2 latent means (PCA)'))
-        zc = lat.get(f'{chosen[0]}_{chosen[1]}', lat.get('chosen'))
-        if zc is not None:
-            zb = map_2d(zc, n=n_map, cache=maps); ev = valid[eval_cells(valid.n_obs)].copy(); xm = map_2d(input_pcs(ev, chosen[1], cache=maps), n=n_map, cache=maps)
-            for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure7_chosen_tsne_{c}', plot_maps({c: zb}, valid.obs, c, ncols=1, size=5))
+        rule = (rule if has_grid else None) or chosen; two = {}  # Figure 7: the rule's pick and the write-up's choice, where both were trained
+        for m in dict.fromkeys([rule, chosen, WRITEUP_CHOSEN]):
+            z = lat.get(f'{m[0]}_{m[1]}', lat.get('chosen') if m == chosen else None)
+            if z is not None: two[f"{pick_name(m, rule)}: {m[0]}, {DATASET_LABELS[m[1]]}"] = map_2d(z, n=n_map, cache=maps)
+        if two:
+            ev = valid[eval_cells(valid.n_obs)].copy(); xm = map_2d(input_pcs(ev, chosen[1], cache=maps), n=n_map, cache=maps)
+            for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure7_chosen_tsne_{c}', plot_maps(two, valid.obs, c, ncols=len(two), size=5))
             for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure8_input_tsne_{c}', plot_maps({c: xm}, valid.obs, c, ncols=1, size=5))
     return written
