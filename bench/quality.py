@@ -7,7 +7,7 @@ the default simulated data subsampled to whole donors (`--data sim`: 20,000 trai
 transferred to donors 8 and 9). Metrics: 15-NN cell-type accuracy on the other batch or the held-out donors, best
 Leiden ARI and NMI over resolutions 0.25-2 (the results chapter's measures), and scib-metrics' iLISI, cLISI,
 silhouettes and graph connectivity where it is installed (the `eval` extra). Writes one row per method and seed to
-results/bench/quality.csv (rows of the data sets not run are kept).
+results/bench/quality.csv after every run (rows already there are kept and not run again: an interrupted run resumes).
 
     python bench/quality.py [--data real sim] [--seeds 3] [--methods ...]
 """
@@ -63,23 +63,25 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--data', nargs='+', default=['real', 'sim'], choices=['real', 'sim'])
     p.add_argument('--methods', nargs='+', default=list(METHODS), choices=METHODS)
-    p.add_argument('--seeds', type=int, default=3); p.add_argument('--out', default=str(ROOT/'results'/'bench'/'quality.csv'))
+    p.add_argument('--seeds', type=int, default=3); p.add_argument('--redo', action='store_true', help='train runs already in the CSV again'); p.add_argument('--out', default=str(ROOT/'results'/'bench'/'quality.csv'))
     a_ = p.parse_args(); warnings.filterwarnings('ignore'); out = Path(a_.out)
     old = pd.read_csv(out) if out.exists() else pd.DataFrame(columns=['data', 'method', 'seed'])
-    rows = []
+    done = set(map(tuple, old[['data', 'method', 'seed']].astype(str).to_numpy())) if not a_.redo else set()
+    tab = old.copy()
     for name in a_.data:
+        todo = [(m, s) for m in a_.methods for s in range(a_.seeds) if (name, m, str(s)) not in done]
+        if not todo: print(f"{name}: every method and seed is in {out}; --redo trains them again"); continue
         a, heldout = real_data() if name == 'real' else sim_data()
         dims = int(inspect.signature(SadVAE).parameters['arch'].default.split('-')[-1])  # sadvae's default latent size
-        print(f"{name}: {a.n_obs:,} cells x {a.n_vars:,} genes, {heldout.sum():,} cells to predict", flush=True)
-        for method in a_.methods:
-            for s in range(a_.seeds):
-                t = time.perf_counter(); z, epochs = latent(method, a, s, dims)
-                rows.append(dict(data=name, method=method, seed=s, epochs=epochs, seconds=round(time.perf_counter() - t, 1), **scores(z, a, heldout)))
-                print(pd.DataFrame(rows[-1:]).round(3).to_string(index=False, header=len(rows) == 1), flush=True)
-    new = pd.DataFrame(rows); keep = old[~old.set_index(['data', 'method', 'seed']).index.isin(new.set_index(['data', 'method', 'seed']).index)]
-    tab = pd.concat([keep, new], ignore_index=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(out) as tmp: tab.to_csv(tmp, index=False, float_format='%.4f')
+        print(f"{name}: {a.n_obs:,} cells x {a.n_vars:,} genes, {heldout.sum():,} cells to predict; {len(todo)} runs to do", flush=True)
+        for method, s in todo:
+            t = time.perf_counter(); z, epochs = latent(method, a, s, dims)
+            row = dict(data=name, method=method, seed=s, epochs=epochs, seconds=round(time.perf_counter() - t, 1), **scores(z, a, heldout))
+            print(pd.DataFrame([row]).round(3).to_string(index=False), flush=True)
+            key = tab[['data', 'method', 'seed']].astype(str).apply(tuple, axis=1) if len(tab) else pd.Series([], dtype=object)
+            tab = pd.concat([tab[~key.isin([(name, method, str(s))])], pd.DataFrame([row])], ignore_index=True)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(out) as tmp: tab.to_csv(tmp, index=False, float_format='%.4f')  # after every run: an interrupted run resumes
     print(tab.groupby(['data', 'method'])[['knn_accuracy', 'ari', 'nmi', 'ilisi']].mean().round(3).to_string()); print(f"wrote {out}")
 
 if __name__ == '__main__': main()

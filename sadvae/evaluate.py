@@ -43,9 +43,10 @@ def read_grid(path:str|Path, # a grid folder written by `run_grid` (or a folder 
         s = json.loads(sf.read_text())
         rows.append(dict(name=sf.parent.name, arch=s['arch'], dataset=s['dataset'], likelihood=s['likelihood'], batch_key=s.get('batch_key'),
                          **{k: s['final'].get(k) for k in TERMS}, epochs=s['final'].get('epoch'), seconds=s.get('seconds'),
-                         version=s.get('version'), code=s.get('code'), latent=(sf.parent/'latent.npz').exists()))
+                         version=s.get('version'), code=s.get('code'), same_math=s.get('code_same_as', s.get('code')),  # `code_same_as`: a note shows the math unchanged
+                         latent=(sf.parent/'latent.npz').exists()))
     g = pd.DataFrame(rows)
-    if len(g) and g.code.nunique(dropna=False) > 1: warnings.warn(f"{path}: models trained by different model code {sorted(map(str, g.code.unique()))}; their losses may not be comparable")
+    if len(g) and g.same_math.nunique(dropna=False) > 1: warnings.warn(f"{path}: models trained by different model code {sorted(map(str, g.same_math.unique()))}; their losses may not be comparable")
     return g
 
 # %% ../nbs/06_results.ipynb #1c536532

@@ -734,7 +734,7 @@ def run_grid(train:ad.AnnData,     # training cells
     for arch in archs:
         for ds in datasets:
             s, state = cached_model(train, valid, Path(out)/f'{arch}_{ds}_{likelihood}', arch, ds, likelihood, **kwargs)
-            if s.get('code') != now['code']: warnings.warn(f"{arch} on {ds} was trained by other model code ({s.get('version')}, {s.get('code')}); delete its folder to retrain it")
+            if s.get('code_same_as', s.get('code')) != now['code']: warnings.warn(f"{arch} on {ds} was trained by other model code ({s.get('version')}, {s.get('code')}); delete its folder to retrain it")
             rows.append(dict(arch=arch, dataset=ds, likelihood=likelihood, **{k: s['final'].get(k) for k in ('train_loss', 'train_recon', 'train_kl', 'valid_loss', 'valid_recon', 'valid_kl')},
                              seconds=s['seconds'], version=s.get('version'), code=s.get('code')))
             if verbose: print(f"{state:8s} {arch:>16s} {ds:>10s}: validation loss {s['final'].get('valid_loss'):.2f}", flush=True)
