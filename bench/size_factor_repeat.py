@@ -19,7 +19,8 @@ def exact_cluster_factors(c, sizes, min_mean):
 if __name__ == '__main__':
     exact = '--exact' in sys.argv
     a = ad.read_h5ad(D.default_data('full')/'train.h5ad')  # before the patch below: the patch changes `sim_code`, which would simulate the cache again
-    if exact: D._cluster_factors = exact_cluster_factors; C = a.layers['counts']; ref = a.obs['GEX_size_factors'].to_numpy()
+    C, ref = a.layers['counts'], a.obs['GEX_size_factors'].to_numpy()
+    if exact: D._cluster_factors = exact_cluster_factors
     cmax = C.max(1).toarray().ravel()
     print(f"cached file: smallest factor {ref.min():.3g}, largest X {(cmax/ref).max():.4g}")
     prev = None
