@@ -114,7 +114,7 @@ def grid_of_data(grid:str|Path|None, # a grid folder
                  tr, te,               # the run's training and validation cells
                  epochs:int=30,        # the run's epochs
                 )->bool:               # whether any model of the grid was trained on exactly these cells
-    "A grid's tables belong to a run only if its models were trained on the run's data (same counts, X and size factors)."
+    "A grid's tables belong to a run only if its models were trained on the run's data (each model's key: the data as that model reads it)."
     import json
     from sadvae.train import model_key
     for f in Path(grid).glob('*_mse/summary.json') if grid is not None else []:

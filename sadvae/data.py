@@ -220,19 +220,25 @@ def _ring(lib:np.ndarray)->np.ndarray:
     return np.concatenate([o[0::2], o[1::2][::-1]])
 
 # %% ../nbs/00_data.ipynb #bc3c9220
-def _pool_system(R:np.ndarray, # cells (in ring order) x genes: profiles over the average cell's
-                 sizes:tuple,  # pool sizes
-                )->tuple:      # rows, columns and right-hand side of the equations, and their number
+def _pool_medians(R:np.ndarray, # cells (in ring order) x genes: profiles over the average cell's
+                  sizes:tuple,  # pool sizes
+                 )->tuple:      # the sizes used, and each pool's median ratio (sizes x cells: pool of cells i, ..., i+s-1)
     "One equation per start on the ring and pool size: the pool's median ratio to the average cell."
     n = R.shape[0]; sizes = [s for s in sizes if s <= n] or [n]
     cs = np.zeros((n + max(sizes) + 1, R.shape[1])); np.cumsum(np.concatenate([R, R[:max(sizes)]]), 0, out=cs[1:])
-    rows, cols, rhs = [], [], []
-    for s in sizes:
-        pools = (cs[s:s+n] - cs[:n]).astype(np.float32)   # n pools of s consecutive cells
-        rows.append(np.repeat(np.arange(len(rhs)*n, (len(rhs)+1)*n), s))
-        cols.append(((np.arange(n)[:, None] + np.arange(s)[None]) % n).ravel())
-        rhs.append(np.median(pools, 1))
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(rhs).astype(np.float64), len(rhs)*n
+    return sizes, np.stack([np.median((cs[s:s+n] - cs[:n]).astype(np.float32), 1) for s in sizes]).astype(np.float64)
+
+# %% ../nbs/00_data.ipynb #7d1e5a20
+def _ring_lstsq(sizes:list,      # pool sizes, each at most the number of cells
+                med:np.ndarray,  # each pool's median ratio, sizes x cells (as `_pool_medians`)
+                w:float=1e-3,    # weight of the equations theta_i = 1
+               )->np.ndarray:    # the least-squares theta, one per cell in ring order
+    "Exact least squares of the pool equations: their normal matrix is circulant, so an FFT solves it."
+    n = med.shape[1]; d = np.arange(n); col, atb = np.zeros(n), np.full(n, w*w); col[0] = w*w
+    for s, r in zip(sizes, med):
+        col += np.maximum(s - d, 0) + np.maximum(s - (n - d), 0) * (d > 0)  # pools of size s holding cells 0 and d
+        cr = np.r_[0, np.cumsum(np.r_[r[n-s:], r])]; atb += cr[d+s+1] - cr[d+1]  # sum of the pools holding cell j
+    return np.fft.irfft(np.fft.rfft(atb) / np.fft.rfft(col), n)
 
 # %% ../nbs/00_data.ipynb #e9c9a392
 def _clean(sf:np.ndarray, detected:np.ndarray)->np.ndarray:
@@ -248,14 +254,10 @@ def _cluster_factors(c:sp.csr_matrix, # one cluster's counts
                      min_mean:float,  # genes kept: mean count at least this
                     )->np.ndarray:    # factors in units of the cluster's mean library size
     "Deconvolved size factors of the cells of one cluster."
-    from scipy.sparse.linalg import lsqr
     lib = np.asarray(c.sum(1)).ravel(); o = _ring(lib); E = sp.diags(1/lib) @ c
     ave = np.asarray(E.mean(0)).ravel(); keep = np.flatnonzero(ave*lib.mean() >= min_mean)
-    ri, ci, rhs, m = _pool_system((E[:, keep] @ sp.diags(1/ave[keep])).toarray()[o], sizes)
-    n, w = len(lib), 1e-3
-    A = sp.csr_matrix((np.r_[np.ones(len(ri)), np.full(n, w)], (np.r_[ri, m+np.arange(n)], np.r_[ci, np.arange(n)])), shape=(m+n, n))
-    theta = lsqr(A, np.r_[rhs, np.full(n, w)], atol=1e-5, btol=1e-5, x0=np.ones(n))[0]  # factors to about 1%
-    sf = np.empty(n); sf[o] = theta * lib[o] / lib.mean()
+    theta = _ring_lstsq(*_pool_medians((E[:, keep] @ sp.diags(1/ave[keep])).toarray()[o], sizes))
+    sf = np.empty(len(lib)); sf[o] = theta * lib[o] / lib.mean()
     return _clean(sf, np.diff(c.indptr))
 
 # %% ../nbs/00_data.ipynb #b2c3a89f
@@ -269,6 +271,7 @@ def quick_clusters(counts,                  # cells x genes raw counts
     "Coarse clusters for pooling: k-means on principal components of log-normalised counts."
     from sklearn.decomposition import TruncatedSVD
     from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
     n = counts.shape[0]; k = max(n // cells_per_cluster, min(n // min_size, 6))
     if k <= 1: return np.zeros(n, int)
     c = sp.csr_matrix(counts, dtype=np.float32); s = 1e4/np.asarray(c.sum(1)).ravel()
@@ -276,9 +279,10 @@ def quick_clusters(counts,                  # cells x genes raw counts
     fit_on = np.sort(np.random.default_rng(seed).choice(n, min(n, 20_000), replace=False))  # genes and axes from a subsample
     S = lognorm(sp.diags(s[fit_on]) @ c[fit_on]); m = np.asarray(S.mean(0)).ravel()
     genes = np.sort(np.argsort(np.asarray(S.multiply(S).mean(0)).ravel() - m*m)[::-1][:n_genes])
-    svd = TruncatedSVD(min(n_pcs, len(genes)-1, len(fit_on)-1), random_state=seed).fit(S[:, genes])
-    pcs = svd.transform(lognorm(sp.diags(s) @ c[:, genes]))  # every cell projected
-    lab = KMeans(k, n_init=3, random_state=seed).fit_predict(pcs)
+    with threadpool_limits(1):  # threaded BLAS and OpenMP reorder sums, and k-means then moves cells: one thread, the same clusters everywhere
+        svd = TruncatedSVD(min(n_pcs, len(genes)-1, len(fit_on)-1), random_state=seed).fit(S[:, genes])
+        pcs = svd.transform(lognorm(sp.diags(s) @ c[:, genes]))  # every cell projected
+        lab = KMeans(k, n_init=3, random_state=seed).fit_predict(pcs)
     big = np.flatnonzero(np.bincount(lab, minlength=k) >= min_size)
     if len(big) == 0: return np.zeros(n, int)
     cent = np.stack([pcs[lab == j].mean(0) for j in big]); small = ~np.isin(lab, big)
@@ -288,7 +292,7 @@ def quick_clusters(counts,                  # cells x genes raw counts
 # %% ../nbs/00_data.ipynb #d176fcf3
 def pooled_size_factors(counts,                 # cells x genes raw counts, sparse or dense
                         clusters=None,          # a cluster label per cell (default: `quick_clusters`)
-                        sizes:tuple=(21, 41, 61, 81, 101), # pool sizes
+                        sizes:tuple=tuple(range(21, 102, 5)), # pool sizes (scran's default, 21 to 101 by 5)
                         min_mean:float=0.1,     # genes used: mean count at least this (scran's default for UMI data)
                         max_cluster:int=3000,   # larger clusters are split at random
                         seed:int=0,             # random seed of the splits and the clustering
@@ -526,9 +530,12 @@ def simulate_course(out:str|Path|None=None, # folder to write train.h5ad and tes
     mt_ids = [idx[g] for g in _MT_GENES if g in idx]
     counts = _draw_counts(p, T, phase_eff, base, theta, batch, site, donor, ctype, phase, mt_ids, rng, hb_ids=[idx[g] for g in _HB_GENES if g in idx])
     obs['GEX_n_genes_by_counts'], obs['GEX_pct_counts_mt'] = _qc(counts, names)
-    obs['GEX_size_factors'] = pooled_size_factors(counts, seed=seed) if p.size_factors == 'pooled' else library_size_factors(counts)
+    obs['GEX_size_factors'] = library_size_factors(counts)  # the pool's; pooled factors replace them below
     var = pd.DataFrame(dict(gene_id=[f'ENSG{100000+int(hashlib.md5(g.encode()).hexdigest()[:6], 16):011d}' for g in names]), index=names)
     train = course_anndata(counts, obs, var, p.n_genes)
+    if p.size_factors == 'pooled':  # deconvolved on the kept genes (see the text above)
+        train.obs['GEX_size_factors'] = sf = pooled_size_factors(train.layers['counts'], seed=seed)
+        train.X = processed_counts(train.layers['counts'], sf, np.float32); train.X.sort_indices()
     train.uns['sadvae_sim'] = asdict(p)
     test = test_subset(train, n=p.n_test, seed=seed+1)
     if out is not None: write_pair(train, test, out)
@@ -598,7 +605,7 @@ def to_course(adata:ad.AnnData, # public GSE194122 file, or any AnnData with raw
     return train, test_subset(train, test_frac, seed=seed)
 
 # %% ../nbs/00_data.ipynb #8c9419da
-SIM_VERSION = 3  # 3: scran-style pooled size factors, haemoglobin-dominated erythroid cells, narrower depths
+SIM_VERSION = 4  # 3: scran-style pooled size factors, haemoglobin-dominated erythroid cells, narrower depths; 4: exact, repeatable deconvolution with scran's pool sizes
 SCALES = dict(full=dict(n_cells=72_208, n_test=18_052, n_genes=5_000),
               small=dict(n_cells=4_000, n_test=1_000, n_genes=1_000))
 
@@ -606,7 +613,7 @@ def sim_code()->str:
     "A digest of the simulator's code and tables: cached data made by other code is never reused."
     import inspect
     fns = [_gene_pool, _programmes, _design, _draw_types, _obs_table, _draw_counts, _qc, course_anndata, test_subset,
-           simulate_course, library_size_factors, processed_counts, pooled_size_factors, quick_clusters, _cluster_factors, _pool_system, _ring, _clean]
+           simulate_course, library_size_factors, processed_counts, pooled_size_factors, quick_clusters, _cluster_factors, _pool_medians, _ring_lstsq, _ring, _clean]
     parts = [inspect.getsource(f) for f in fns] + [CELL_TYPES.to_csv(), repr(_MARKERS), repr(_HB_UP), repr(_CYCLING), repr(asdict(SimParams()))]
     return hashlib.sha256('\n'.join(parts).encode()).hexdigest()[:12]
 

@@ -204,7 +204,7 @@ def input_pcs(adata:ad.AnnData,     # cells to map (course layout)
              )->pd.DataFrame:       # cells x components
     "Principal components of a model input (standardised on these cells), for maps of the data itself."
     from sklearn.decomposition import PCA
-    f = Path(cache)/f'pcs_{stable_hash(adata_fingerprint(adata), dataset, n_comps, seed)}.npz' if cache is not None else None
+    f = Path(cache)/f'pcs_{stable_hash(adata_fingerprint(adata, dataset), dataset, n_comps, seed)}.npz' if cache is not None else None
     if f is not None and f.exists():  # the very same values, so a map of them is found by its digest too
         with np.load(f) as d: return pd.DataFrame(d['pcs'], index=adata.obs_names)
     X = _dense_rows(model_input(adata, dataset)[0])
@@ -327,7 +327,7 @@ def pca_baseline(train:ad.AnnData,   # training cells
     "PCA of a model input as a baseline: validation reconstruction error and the evaluation cells' components."
     from sklearn.decomposition import PCA
     ev_ad = valid if eval_data is None else eval_data; d = Path(out)
-    key = stable_hash('pca', dataset, n_comps, seed, adata_fingerprint(train), adata_fingerprint(valid), adata_fingerprint(ev_ad))
+    key = stable_hash('pca', dataset, n_comps, seed, *[adata_fingerprint(a, dataset) for a in (train, valid, ev_ad)])
     if (s := _cached(d, key)) is not None: return s
     t = time.perf_counter(); cells, fitted = model_input(train, dataset)
     pca = PCA(n_comps, svd_solver='randomized', random_state=seed).fit(_dense_rows(cells))
@@ -364,7 +364,7 @@ def scvi_baseline(train:ad.AnnData,   # training cells with raw counts in layers
                  )->dict:             # summary: valid_recon (NB negative log-likelihood per cell) and seconds
     "scVI with sadvae's [256]/32 layout as a baseline (needs scvi-tools: pip install 'sadvae[eval]')."
     ev_ad = valid if eval_data is None else eval_data; d = Path(out)
-    key = stable_hash('scvi', batch_key, epochs, seed, adata_fingerprint(train), adata_fingerprint(valid), adata_fingerprint(ev_ad))
+    key = stable_hash('scvi', batch_key, epochs, seed, *[adata_fingerprint(a, 'counts') for a in (train, valid, ev_ad)])
     if (s := _cached(d, key)) is not None: return s
     try: import scvi
     except ImportError: raise ImportError("the scVI baseline needs scvi-tools: pip install 'sadvae[eval]'") from None

@@ -676,18 +676,21 @@ def load_latent(path:str|Path)->pd.DataFrame:
     with np.load(path) as f: return pd.DataFrame(f['z'].astype(np.float32), index=pd.Index(f['obs_names'], name='cell'))
 
 # %% ../nbs/05_training.ipynb #b5c7a14f
-def adata_fingerprint(adata:ad.AnnData)->dict:
-    "Cheap identity of an AnnData: shape, first and last names, genes, and digests of its counts, `X` and size factors."
+def adata_fingerprint(adata:ad.AnnData,     # cells in the course layout
+                      dataset:str|None=None, # the model input they feed: 'counts' and 'pearson' read only the counts; 'processed' or None add `X` and the size factors
+                     )->dict:
+    "Cheap identity of an AnnData as a model input: shape, names, genes, its counts and, where the input reads them, `X` and the size factors."
     c = adata.layers['counts'] if 'counts' in adata.layers else adata.X
+    f = dict(shape=list(adata.shape), cells=[str(adata.obs_names[0]), str(adata.obs_names[-1])],
+             genes=stable_hash(list(map(str, adata.var_names))), sum=round(float(c.sum()), 2))
+    if dataset in ('counts', 'pearson'): return f
     sf = adata.obs['GEX_size_factors'].to_numpy(np.float64) if 'GEX_size_factors' in adata.obs else np.zeros(0)
-    return dict(shape=list(adata.shape), cells=[str(adata.obs_names[0]), str(adata.obs_names[-1])],
-                genes=stable_hash(list(map(str, adata.var_names))), sum=round(float(c.sum()), 2),
-                x_sum=float(f'{float(adata.X.sum()):.9g}'), size_factors=hashlib.sha256(np.ascontiguousarray(sf).tobytes()).hexdigest()[:12])
+    return f | dict(x_sum=float(f'{float(adata.X.sum()):.9g}'), size_factors=hashlib.sha256(np.ascontiguousarray(sf).tobytes()).hexdigest()[:12])
 
 # %% ../nbs/05_training.ipynb #d1ff48b1
 def model_key(train:ad.AnnData, valid:ad.AnnData, arch:str, dataset:str, likelihood:str, eval_data:ad.AnnData|None=None, **kwargs)->str:
     "What a cached model is looked up by: its configuration and the identity of its data (see `cached_model`)."
-    ids = [adata_fingerprint(train), adata_fingerprint(valid)] + ([] if eval_data is None else [adata_fingerprint(eval_data)])
+    ids = [adata_fingerprint(a, dataset) for a in (train, valid) + (() if eval_data is None else (eval_data,))]
     return stable_hash(arch, dataset, likelihood, {k: v for k, v in kwargs.items() if k not in _NOT_IN_KEY}, stable_hash(*ids))
 
 # %% ../nbs/05_training.ipynb #9927cf00
