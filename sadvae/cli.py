@@ -130,6 +130,12 @@ def _seed_caches(results:Path|None, out:Path):
     if (results/'metrics.csv').exists() and not (out/'metrics.csv').exists(): shutil.copy(results/'metrics.csv', out/'metrics.csv')
     if (results/'maps').is_dir(): shutil.copytree(results/'maps', out/'maps', dirs_exist_ok=True)
 
+def _seed_models(models:Path|None, out:Path):
+    "Start a run's models from committed ones (summary, history, latent means): `cached_model` reuses one only if its key is the run's."
+    import shutil
+    for m in sorted(Path(models).glob('*/summary.json')) if models is not None and Path(models).is_dir() else []:
+        if not (out/m.parent.name/'summary.json').exists(): shutil.copytree(m.parent, out/m.parent.name, dirs_exist_ok=True)
+
 def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5ad)
               out:str|Path,              # where models/, results/ and site/ go
               grid:str|Path|None=None,   # a grid folder whose tables the results show (None: none)
@@ -157,6 +163,7 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
     if train_grid:
         grid = out/'grid'; run_grid(tr, te, grid, epochs=epochs, seed=0, verbose=False, **kwargs); stage('grid', f"the 4 x 3 grid in {grid}")
     chosen = chosen_model(loss_table(read_grid(grid))) if train_grid else WRITEUP_CHOSEN
+    if grid is not None: _seed_models(Path(grid).parent/'models', out/'models')  # the grid's study: its further models, where the keys agree
     done['models'] = _study_models(tr, te, out/'models', chosen, epochs, stage, grid, **kwargs)
     has_grid = grid is not None and any(Path(grid).glob('*/summary.json'))
     _seed_caches(Path(grid).parent if has_grid else None, out/'results')

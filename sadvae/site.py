@@ -167,7 +167,8 @@ def page_noise(frag:str, # a page's HTML (or its <main> part)
     found = [f'{k}: {m[0].strip()[:60]}' for k, p in NOISE.items() for src in (outs, text) for m in re.finditer(p, src, re.M)
              if not (k in ('bare tuple', 'object repr', 'epoch log', 'test-scale line') and src is text)]
     hanging = re.findall(r'<p>((?:(?!</p>).){0,80}):</p>\s*(?=<p>|<h\d|</main>|$|<div class="cell markdown")', prose, re.S)
-    return found + [f'hanging colon: {h.strip()[-60:]}:' for h in hanging]
+    ledger = re.findall(r'<th[^>]*>\s*(digest|code|version)\s*</th>', frag)  # a cache's bookkeeping shown as a table column
+    return found + [f'hanging colon: {h.strip()[-60:]}:' for h in hanging] + [f'bookkeeping column: {k}' for k in ledger]
 
 # %% ../nbs/08_site.ipynb #d6d567a8
 def check_site(site:str|Path, # a folder written by `render_site`
@@ -274,12 +275,17 @@ def _fit_image(m)->str:
     s = min(1., 6.3/w, 9./h if h else 1.)
     return f'image("{m["src"]}", width: {w*s:.3f}in)'
 
+def _breakable(src:str)->str:
+    "Typst source whose snake_case names may break after an underscore, so a table of long column names fits the page."
+    return src.replace('\\_', '\\_\u200b')
+
 def _typst_pdf(site:Path, mains:list, out:Path):
     "Typeset the report with pandoc (HTML to Typst, page by page) and the `typst` package."
     import typst
     pages = [_pandoc().convert_text(f'<html><body>{m}</body></html>', 'typst', format='html', extra_args=['--wrap=none'], cworkdir=str(site)) for m in mains]
     src = '\n#pagebreak()\n'.join(pages)
     for a, b in _TYPST_SYMBOLS.items(): src = src.replace(a, b)
+    src = _breakable(src)
     src = re.sub(r'image\("(?P<src>[^"]+)"(?:, height: (?P<h>[\d.]+)in)?, width: (?P<w>[\d.]+)in\)', _fit_image, src)
     head = ('#set document(title: "sadvae: the report")\n#set page(paper: "a4", margin: 2cm, numbering: "1")\n'
             '#set text(size: 10pt)\n#show table: set text(size: 7pt)\n#show raw: set text(size: 7.5pt)\n')
