@@ -143,7 +143,11 @@ def map_2d(z:pd.DataFrame,     # cells x dimensions (latent means, or principal 
     f = Path(cache)/f'{method}_{frame_digest(z, seed)}.csv' if cache is not None else None
     if f is not None and f.exists(): return pd.read_csv(f, index_col=0).set_axis(z.index)
     a = ad.AnnData(np.asarray(z, dtype=np.float32), obs=pd.DataFrame(index=z.index.astype(str)))
-    if method == 'tsne': sc.tl.tsne(a, use_rep='X', random_state=seed, n_jobs=2); xy = a.obsm['X_tsne']
+    if method == 'tsne':
+        with warnings.catch_warnings():  # scanpy's notice that n_jobs > 1 no longer means MulticoreTSNE
+            warnings.filterwarnings('ignore', message='In previous versions of scanpy', category=UserWarning)
+            sc.tl.tsne(a, use_rep='X', random_state=seed, n_jobs=2)
+        xy = a.obsm['X_tsne']
     else: sc.pp.pca(a, n_comps=2, random_state=seed); xy = a.obsm['X_pca']
     m = pd.DataFrame(xy[:, :2], index=z.index, columns=['dim1', 'dim2'])
     if f is not None:
