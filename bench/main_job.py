@@ -47,12 +47,16 @@ def trial(repo='.', keep=None, n=1)->list[dict]:
     if not keep: shutil.rmtree(d, ignore_errors=True)
     return rows
 
-def main(repo='.', keep=None, out='results/bench/main_job.csv', times=1):
+def write(rows:list[dict], out):
+    "The rows so far, atomically: a run stopped during a later trial keeps the finished ones."
     import csv
-    rows = [r for n in range(1, times + 1) for r in trial(repo, keep if times == 1 else None, n)]
     Path(out).parent.mkdir(parents=True, exist_ok=True); tmp = Path(out).with_suffix('.tmp')
     with open(tmp, 'w', newline='') as f: w = csv.DictWriter(f, fieldnames=list(rows[0])); w.writeheader(); w.writerows(rows)
     tmp.replace(out)
+
+def main(repo='.', keep=None, out='results/bench/main_job.csv', times=1):
+    rows = []
+    for n in range(1, times + 1): rows += trial(repo, keep if times == 1 else None, n); write(rows, out)
     for r in rows: print(r)
 
 if __name__ == '__main__':
