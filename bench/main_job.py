@@ -39,7 +39,8 @@ def trial(repo='.', keep=None, n=1)->list[dict]:
         print(f'{step}: {cmd}', flush=True)
         secs, text = timed(cmd, d, env, step != 'install')
         pages = re.findall(r'(\d+) pages, (\d+) figures', text); pdf = re.findall(r'\((\d+) pages\)', text)
-        rows.append(dict(trial=n, step=step, seconds=round(secs, 1), commit=head, site_pages=pages[-1][0] if pages else '',
+        trained = len(re.findall(r'\] models: .*: trained', text))  # models the run trained rather than took from results/
+        rows.append(dict(trial=n, step=step, seconds=round(secs, 1), commit=head, models_trained=trained if step != 'install' else '', site_pages=pages[-1][0] if pages else '',
                          site_figures=pages[-1][1] if pages else '', pdf_pages=pdf[-1] if pdf else '', **info))
         print(f'{step}: {secs:.0f} s', flush=True)
     torch = subprocess.run(['.venv/bin/python', '-c', 'import torch; print(torch.__version__)'], cwd=d, capture_output=True, text=True).stdout.strip()

@@ -20,6 +20,7 @@ from sadvae.evaluate import knn_accuracy, leiden_scores, scib_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 METHODS = ('sadvae', 'sadvae_batch', 'scvi', 'scvi_batch', 'pca')
+RUN_ORDER = ('pca', 'sadvae', 'sadvae_batch', 'scvi', 'scvi_batch')  # every method's first seed before any second seed
 THREADS = torch.get_num_threads()  # as the process started (OMP_NUM_THREADS): restored before every training
 
 def real_data():
@@ -69,7 +70,7 @@ def main():
     done = set(map(tuple, old[['data', 'method', 'seed']].astype(str).to_numpy())) if not a_.redo else set()
     tab = old.copy()
     for name in a_.data:
-        todo = [(m, s) for m in a_.methods for s in range(a_.seeds) if (name, m, str(s)) not in done]
+        todo = [(m, s) for s in range(a_.seeds) for m in sorted(a_.methods, key=RUN_ORDER.index) if (name, m, str(s)) not in done]  # seed by seed, cheapest first
         if not todo: print(f"{name}: every method and seed is in {out}; --redo trains them again"); continue
         a, heldout = real_data() if name == 'real' else sim_data()
         dims = int(inspect.signature(SadVAE).parameters['arch'].default.split('-')[-1])  # sadvae's default latent size

@@ -162,7 +162,9 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
         stage('grid', f"{grid} holds models of other data (another simulator version or other files): its tables are left out"); grid = None
     if train_grid:
         grid = out/'grid'; run_grid(tr, te, grid, epochs=epochs, seed=0, verbose=False, **kwargs); stage('grid', f"the 4 x 3 grid in {grid}")
-    chosen = chosen_model(loss_table(read_grid(grid))) if train_grid else WRITEUP_CHOSEN
+    g = read_grid(grid) if grid is not None else None; whole = g is not None and len(g) == 12 and bool(g.latent.all())
+    chosen = chosen_model(loss_table(g)) if whole else WRITEUP_CHOSEN  # as the results chapter chooses, so its models are the run's
+    stage('models', f"built around {chosen[0]} on {chosen[1]}: " + ("the rule's pick in the grid" if whole else "the write-up's choice (no whole grid of this data)"))
     if grid is not None: _seed_models(Path(grid).parent/'models', out/'models')  # the grid's study: its further models, where the keys agree
     done['models'] = _study_models(tr, te, out/'models', chosen, epochs, stage, grid, **kwargs)
     has_grid = grid is not None and any(Path(grid).glob('*/summary.json'))
