@@ -3,6 +3,7 @@
   python3 bench/main_job.py                   # clone this repository's HEAD into a temporary folder and time it there
   python3 bench/main_job.py --keep DIR        # clone into DIR and keep it (the site and PDF stay there)
   python3 bench/main_job.py --times 2         # two fresh clones, one after the other (a target is met only if both meet it)
+  python3 bench/main_job.py --times 2 --keep D # the same, keeping the clones in D-1 and D-2
 
 What a new user meets: a clone with nothing built, a fresh venv, and an empty data cache (SADVAE_CACHE points
 into the clone, so the built-in data is simulated as on a new machine). The install step runs the README's
@@ -57,7 +58,7 @@ def write(rows:list[dict], out):
 
 def main(repo='.', keep=None, out='results/bench/main_job.csv', times=1):
     rows = []
-    for n in range(1, times + 1): rows += trial(repo, keep if times == 1 else None, n); write(rows, out)
+    for n in range(1, times + 1): rows += trial(repo, keep if times == 1 else (f'{keep}-{n}' if keep else None), n); write(rows, out)
     for r in rows: print(r)
 
 if __name__ == '__main__':

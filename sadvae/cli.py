@@ -144,6 +144,7 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
               figures:bool=True,         # draw the t-SNE maps
               site:str|Path|None='_quarto.yml', # the Quarto project to render into out/site (None: no site)
               pdf:bool=True,             # also typeset the report as a PDF (pandoc and Typst, both pip-installed)
+              committed:bool=True,       # take models the committed study trained on the same data (False: train the run's own)
               log=print,                 # where the stage lines go
               **kwargs,                  # `fit` options of every model (device, progress, ...)
              )->dict:                    # stage -> what it produced
@@ -165,8 +166,8 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
     g = read_grid(grid) if grid is not None else None; whole = g is not None and len(g) == 12 and bool(g.latent.all())
     chosen = chosen_model(loss_table(g)) if whole else WRITEUP_CHOSEN  # as the results chapter chooses, so its models are the run's
     stage('models', f"built around {chosen[0]} on {chosen[1]}: " + ("the rule's pick in the grid" if whole else "the write-up's choice (no whole grid of this data)"))
-    if grid is not None: _seed_models(Path(grid).parent/'models', out/'models')  # the grid's study: its further models, where the keys agree
-    done['models'] = _study_models(tr, te, out/'models', chosen, epochs, stage, grid, **kwargs)
+    if grid is not None and committed: _seed_models(Path(grid).parent/'models', out/'models')  # the grid's study: its further models, where the keys agree
+    done['models'] = _study_models(tr, te, out/'models', chosen, epochs, stage, grid if committed else None, **kwargs)
     has_grid = grid is not None and any(Path(grid).glob('*/summary.json'))
     _seed_caches(Path(grid).parent if has_grid else None, out/'results')
     done['results'] = write_results(grid if has_grid else None, out/'models', te, out/'results', figures=figures, chosen=chosen)
@@ -196,7 +197,7 @@ def _run(a):
     cfg = Path(a.config) if not a.no_site and Path(a.config).exists() else None
     if not a.no_site and cfg is None: print(f"no {a.config} here (run from the repository root for the report site); skipping the site")
     done = run_study(data, a.out, grid=grid, train_grid=a.train_grid, epochs=a.epochs, figures=not a.no_figures, site=cfg, pdf=not a.no_pdf,
-                     device=a.device, progress=False if a.quiet else None)
+                     committed=not a.no_committed, device=a.device, progress=False if a.quiet else None)
     print(f"results: {Path(a.out)/'results'}" + (f"\nopen {Path(done['site']).resolve()}" if 'site' in done else ''))
 
 
@@ -257,6 +258,7 @@ def parser()->argparse.ArgumentParser:
     r.add_argument('--train-grid', '--grid', dest='train_grid', action='store_true', help='train the 4 x 3 grid into OUT/grid first (hours at full size; resumable)')
     r.add_argument('--no-figures', action='store_true', help='skip the t-SNE maps'); r.add_argument('--no-site', action='store_true', help='skip the report site')
     r.add_argument('--no-pdf', action='store_true', help='skip the PDF'); r.add_argument('--config', default='_quarto.yml', help='the Quarto project of the site')
+    r.add_argument('--no-committed', action='store_true', help="train the run's four models instead of taking those the committed study trained on the same data (over an hour at full size on 2 CPU cores)")
     r.set_defaults(fn=_run)
     t = sub.add_parser('train', help='train one VAE on your own .h5ad file, or on a course pair', formatter_class=fmt,
                        description="With FILE: train on any AnnData with raw counts (the SadVAE API's defaults: negative binomial, epochs scaled to the cells, early stopping on held-out cells). Without it: train on a course pair (--data DIR, or the built-in data), validating on its test file.")

@@ -16,11 +16,11 @@ from .preprocess import DATASETS
 from .train import (cached_model, load_latent, save_latent, eval_cells, model_input, stable_hash, adata_fingerprint)
 
 # %% auto #0
-__all__ = ['DATASET_LABELS', 'TERMS', 'HELDOUT_DONORS', 'RESOLUTIONS', 'with_means', 'read_grid', 'loss_table', 'beside_writeup',
-           'claims', 'read_history', 'plot_training', 'read_latents', 'frame_digest', 'map_2d', 'plot_maps',
-           'chosen_model', 'pick_name', 'input_pcs', 'knn_accuracy', 'leiden_scores', 'scib_scores', 'latent_metrics',
-           'metrics_table', 'pca_baseline', 'quiet_scvi', 'scvi_baseline', 'extra_specs', 'run_extras', 'study_latents',
-           'verdict', 'split_table', 'write_results']
+__all__ = ['DATASET_LABELS', 'TERMS', 'HELDOUT_DONORS', 'KNN_TIE', 'RESOLUTIONS', 'with_means', 'read_grid', 'loss_table',
+           'beside_writeup', 'claims', 'read_history', 'plot_training', 'read_latents', 'frame_digest', 'map_2d',
+           'plot_maps', 'chosen_model', 'pick_name', 'input_pcs', 'knn_accuracy', 'knn_call', 'leiden_scores',
+           'scib_scores', 'latent_metrics', 'metrics_table', 'pca_baseline', 'quiet_scvi', 'scvi_baseline',
+           'extra_specs', 'run_extras', 'study_latents', 'verdict', 'split_table', 'write_results']
 
 # %% ../nbs/06_results.ipynb #7dae31cb
 DATASET_LABELS = DATASETS['dataset'].to_dict()  # 'processed' -> 'Dataset 1', ...
@@ -230,6 +230,16 @@ def knn_accuracy(z:np.ndarray,          # cells x dimensions
     from sklearn.neighbors import KNeighborsClassifier
     z, labels, heldout = np.asarray(z), np.asarray(labels).astype(str), np.asarray(heldout, bool)
     return float(KNeighborsClassifier(k).fit(z[~heldout], labels[~heldout]).score(z[heldout], labels[heldout]))
+
+# %% ../nbs/06_results.ipynb #afd098ac
+KNN_TIE = 'too close to call'
+
+def knn_call(a:float, # one kNN accuracy
+             b:float, # another, on the same predicted cells
+             n:int,   # cells predicted
+            )->bool|str: # whether `a` beats `b`, or `KNN_TIE`
+    "Whether kNN accuracy `a` beats `b`, or `KNN_TIE` when they differ by less than two standard errors of the difference."
+    return KNN_TIE if abs(a - b) < 2*np.sqrt((a*(1 - a) + b*(1 - b))/n) else bool(a > b)
 
 # %% ../nbs/06_results.ipynb #57a09042
 RESOLUTIONS = (0.25, 0.5, 1.0, 2.0)

@@ -8,9 +8,9 @@ import copy, html, inspect, json, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MODULES', 'CSS', 'NOISE', 'RUN_CHAPTERS', 'PDF_SKIP', 'site_pages', 'report_notebook', 'render_page', 'api_markdown',
-           'render_site', 'page_noise', 'check_site', 'execute_report', 'chromium', 'render_pdf', 'pdf_pages',
-           'browser_check']
+__all__ = ['MODULES', 'CSS', 'NOISE', 'RUN_CHAPTERS', 'LAST_CHAPTERS', 'PDF_SKIP', 'site_pages', 'report_notebook', 'render_page',
+           'api_markdown', 'render_site', 'page_noise', 'check_site', 'execute_report', 'chromium', 'render_pdf',
+           'pdf_pages', 'browser_check']
 
 # %% ../nbs/08_site.ipynb #62658862
 def _entries(items, root):
@@ -216,12 +216,13 @@ def _without(items:list, drop:tuple)->list:
     return [dict(it, contents=_without(it['contents'], drop)) if isinstance(it, dict) and 'contents' in it else it for it in items if keep(it)]
 
 # %% ../nbs/08_site.ipynb #7630efd1
-def _exec_chapter(p:Path, dst:Path, key:str, env:dict)->tuple[str, float]:
+LAST_CHAPTERS = ('conclusions',)  # they read what the other chapters write (chapter 6's real-cell table), so they run after them
+
+def _exec_chapter(p:Path, dst:Path, env:dict)->tuple[str, float]:
     "Execute one copied chapter in its own Python process: (error text or '', seconds)."
     import subprocess, sys, time
-    t = time.perf_counter(); shutil.copy(p, dst); done = dst.with_suffix('.key'); done.unlink(missing_ok=True)
+    t = time.perf_counter(); shutil.copy(p, dst); dst.with_suffix('.key').unlink(missing_ok=True)
     r = subprocess.run([sys.executable, '-c', _EXEC, str(dst.resolve())], cwd=dst.parent, env=env, capture_output=True, text=True)
-    if r.returncode == 0: done.write_text(key)
     return ('' if r.returncode == 0 else r.stderr.strip()[-300:]), time.perf_counter() - t
 
 def execute_report(config:str|Path,  # the Quarto project whose sidebar lists the pages
@@ -245,16 +246,20 @@ def execute_report(config:str|Path,  # the Quarto project whose sidebar lists th
         if p.stem not in chapters: shutil.copy(p, dst); continue
         key = _run_key(p, env); done = dst.with_suffix('.key')
         if dst.exists() and done.exists() and done.read_text() == key: log(f"{p.stem}: unchanged, not run again"); continue
-        todo.append((p, dst, key))
+        todo.append((p, dst))
     workers = max(1, min(len(todo), workers or os.cpu_count() or 1))
     threads = str(max(1, (os.cpu_count() or 1)//workers))  # the cores shared out, so no process's threads wait on another's
     penv = {k: v for k, v in os.environ.items() if k != 'IN_TEST'} | dict(OMP_NUM_THREADS=os.environ.get('OMP_NUM_THREADS', threads), SADVAE_PROGRESS='off') | env  # no epoch lines on the pages
+    ok = []
+    def finished(t, err, secs):
+        log(f"{t[0].stem}: executed in {secs:.0f} s" + (f"; a cell failed, the page shows the error ({err})" if err else '')); ok.extend([] if err else [t])
+    first = sorted((t for t in todo if t[0].stem not in LAST_CHAPTERS), key=lambda t: -sum(c['cell_type'] == 'code' for c in json.loads(t[0].read_text())['cells']))
     with ThreadPoolExecutor(workers) as pool:  # the longest chapters (most code cells) start first
-        todo.sort(key=lambda t: -sum(c['cell_type'] == 'code' for c in json.loads(t[0].read_text())['cells']))
-        jobs = {pool.submit(_exec_chapter, *t, penv): t[0] for t in todo}
-        for f in as_completed(jobs):  # one line per chapter as it finishes
-            (err, secs), p = f.result(), jobs[f]
-            log(f"{p.stem}: executed in {secs:.0f} s" + (f"; a cell failed, the page shows the error ({err})" if err else ''))
+        jobs = {pool.submit(_exec_chapter, *t, penv): t for t in first}
+        for f in as_completed(jobs): finished(jobs[f], *f.result())  # one line per chapter as it finishes
+    for t in todo:
+        if t[0].stem in LAST_CHAPTERS: finished(t, *_exec_chapter(*t, penv))
+    for p, dst in ok: dst.with_suffix('.key').write_text(_run_key(p, env))  # keyed on the results as the run leaves them: a rerun finds them unchanged
     return out/'_quarto.yml'
 
 # %% ../nbs/08_site.ipynb #56b03193
