@@ -38,8 +38,8 @@ def sim_data(n_cells:int=20_000, heldout=('donor8', 'donor9'), seed:int=0):
     a = ad.AnnData(tr.layers['counts'][keep], obs=tr.obs.iloc[keep][['cell_type', 'batch']].copy(), var=tr.var[[]])
     a.obs['batch'] = a.obs['batch'].astype(str); a.obs['cell_type'] = a.obs['cell_type'].astype(str); return a, held[keep]
 
-def latent(method:str, a:ad.AnnData, seed:int, dims:int):
-    "The latent representation of `a` by one method, and its training epochs."
+def latent(method:str, a:ad.AnnData, seed:int, dims:int, scvi_options:dict|None=None):
+    "The latent representation of `a` by one method, and its training epochs (`scvi_options` go to `SCVI(...)`)."
     a = a.copy(); torch.set_num_threads(THREADS)
     if method.startswith('sadvae'):
         setup_anndata(a, batch_key='batch' if method.endswith('batch') else None)
@@ -50,7 +50,7 @@ def latent(method:str, a:ad.AnnData, seed:int, dims:int):
         scvi.settings.seed = seed; scvi.settings.verbosity = logging.ERROR
         logging.getLogger('lightning').setLevel(logging.ERROR); logging.getLogger('lightning.pytorch').setLevel(logging.ERROR)
         scvi.model.SCVI.setup_anndata(a, batch_key='batch' if method.endswith('batch') else None)
-        m = scvi.model.SCVI(a); m.train(enable_progress_bar=False, accelerator='cpu')
+        m = scvi.model.SCVI(a, **(scvi_options or {})); m.train(enable_progress_bar=False, accelerator='cpu')
         return m.get_latent_representation(), len(m.history['elbo_train'])
     return pca_latent(a, dims, seed=seed), 0
 
@@ -79,6 +79,7 @@ def main():
             t = time.perf_counter(); z, epochs = latent(method, a, s, dims)
             row = dict(data=name, method=method, seed=s, epochs=epochs, seconds=round(time.perf_counter() - t, 1), **scores(z, a, heldout))
             print(pd.DataFrame([row]).round(3).to_string(index=False), flush=True)
+            tab = pd.read_csv(out) if out.exists() else tab.iloc[:0]  # as it is now: another run may have written rows meanwhile
             key = tab[['data', 'method', 'seed']].astype(str).apply(tuple, axis=1) if len(tab) else pd.Series([], dtype=object)
             tab = pd.concat([tab[~key.isin([(name, method, str(s))])], pd.DataFrame([row])], ignore_index=True)
             out.parent.mkdir(parents=True, exist_ok=True)

@@ -154,6 +154,7 @@ def train(self:SadVAE, max_epochs:int|None=None, # passes over the cells (defaul
           early_stopping:bool=True,   # stop when the held-out loss stalls, and keep the best weights
           patience:int=20,            # epochs without improvement before stopping
           kl_warmup:int|None=None,    # epochs over which the KL weight rises from 0 to 1 (None: all of them, as scvi-tools; 0: off)
+          lr_schedule:str|None='cosine', # learning rate over the run: 'cosine' (down to 0 at max_epochs), 'plateau' (halved when the held-out loss stalls), None (constant)
           seed:int=0,                 # seed of the split, shuffling and sampling
           out:str|Path|None=None,     # folder for a resumable checkpoint and history.csv
           **kwargs,                   # further `fit` options: batch_size, lr, device, progress, ...
@@ -166,7 +167,7 @@ def train(self:SadVAE, max_epochs:int|None=None, # passes over the cells (defaul
     va = model_input(view[held].copy(), self.facts['input'], self.facts['likelihood'], self.facts['batch_key'], fitted)[0] if held.any() else None
     epochs = max_epochs or default_epochs(len(tr))
     self.history = fit(self.module, tr, va, epochs=epochs, seed=seed, out=out, patience=patience if early_stopping and va is not None else None,
-                       kl_warmup=epochs if kl_warmup is None else kl_warmup, **kwargs)
+                       kl_warmup=epochs if kl_warmup is None else kl_warmup, lr_schedule=lr_schedule, **kwargs)
     self.transform = self.module.standardizer = fitted['transform']
     return self
 
@@ -177,7 +178,7 @@ def default_spec(n_cells:int, # training cells
     m, t = inspect.signature(SadVAE.__init__).parameters, inspect.signature(SadVAE.train).parameters
     e = default_epochs(n_cells); w = t['kl_warmup'].default
     return dict(arch=m['arch'].default, dataset=m['input'].default, likelihood=m['likelihood'].default, dropout=m['dropout'].default,
-                epochs=e, kl_warmup=e if w is None else w, patience=t['patience'].default)
+                epochs=e, kl_warmup=e if w is None else w, lr_schedule=t['lr_schedule'].default, patience=t['patience'].default)
 
 # %% ../nbs/07_api.ipynb #a0fbcc90
 @patch

@@ -47,7 +47,11 @@ def _data_dir(a):
 
 def _fit_options(a)->dict:
     "The `fit` options every training command shares."
-    return dict(batch_size=a.batch_size, lr=a.lr, kl_warmup=a.kl_warmup, device=a.device, progress=False if a.quiet else None)
+    return dict(batch_size=a.batch_size, lr=a.lr, device=a.device, progress=False if a.quiet else None)
+
+def _schedule(name:str)->str|None:
+    "A --lr-schedule choice as `fit` takes it ('none': a constant rate)."
+    return None if name == 'none' else name
 
 def _train(a):
     if a.file: return _train_file(a)
@@ -55,7 +59,8 @@ def _train(a):
     from sadvae.train import train_vae
     tr, te = load_course(_data_dir(a))
     _, h = train_vae(tr, te, arch=a.arch or '256-32', dataset=a.input or 'processed', likelihood=a.likelihood or 'mse', batch_key=a.batch_key, out=a.out,
-                     epochs=a.epochs or 30, seed=a.seed, patience=a.patience or None, embed_key=None, **_fit_options(a))
+                     epochs=a.epochs or 30, seed=a.seed, patience=a.patience or None, embed_key=None,
+                     kl_warmup=a.kl_warmup or 0, lr_schedule=_schedule(a.lr_schedule), **_fit_options(a))  # the write-up's protocol unless asked
     print(h.round(3).to_string(index=False)); print(f"wrote {a.out}/model, history.csv and summary.json")
 
 def _grid(a):
@@ -77,7 +82,8 @@ def _train_file(a):
     donors = a.valid_donors.split(',') if a.valid_donors else None
     print(f"training {model} on {adata.n_obs:,} cells of {a.file} ...", flush=True)
     model.train(a.epochs, validation_size=a.valid_size, valid_donors=donors, donor_key=a.donor_key, early_stopping=a.patience != 0,
-                patience=a.patience or 20, seed=a.seed, out=a.out, **_fit_options(a))
+                patience=a.patience or 20, seed=a.seed, out=a.out, kl_warmup=a.kl_warmup,  # None: the API's warm-up over every epoch
+                **({} if a.lr_schedule is None else dict(lr_schedule=_schedule(a.lr_schedule))), **_fit_options(a))  # none given: the API's
     path = model.save(Path(a.out)/'model', overwrite=True); h = model.history
     print(h.tail(3).round(3).to_string(index=False))
     best = h.valid_loss.idxmin() if 'valid_loss' in h else len(h) - 1
@@ -275,7 +281,8 @@ def parser()->argparse.ArgumentParser:
     t.add_argument('--epochs', type=int, default=None, help='passes over the training cells (default: scaled to the cells on a file, 30 on a course pair)')
     t.add_argument('--seed', type=int, default=0, help='seed of the weights, split, shuffling and sampling')
     t.add_argument('--batch-size', type=int, default=128, help='cells per step'); t.add_argument('--lr', type=float, default=1e-3, help='Adam learning rate')
-    t.add_argument('--kl-warmup', type=int, default=0, help='epochs of linear KL warm-up')
+    t.add_argument('--kl-warmup', type=int, default=None, help='epochs of linear KL warm-up (default: every epoch on a file, as the SadVAE API; none on a course pair)')
+    t.add_argument('--lr-schedule', choices=['cosine', 'plateau', 'none'], default=None, help='learning rate over the run (default: cosine on a file, as the SadVAE API; none on a course pair)')
     t.add_argument('--patience', type=int, default=None, help='stop after this many epochs without a better held-out loss (default: 20 on a file, never on a course pair; 0: never)')
     t.add_argument('--out', required=True, help='output folder'); t.set_defaults(fn=_train)
     m = sub.add_parser('embed', help="write a trained model's latent means for the cells of an .h5ad file", formatter_class=fmt)

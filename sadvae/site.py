@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_site.ipynb #e4d8b533
 from __future__ import annotations
-import copy, html, inspect, json, re, shutil, tempfile
+import ast, copy, html, inspect, json, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
@@ -68,12 +68,36 @@ def _fold(frag:str, fold:bool=True)->str:
     if fold: frag = re.sub(r'(<div [^>]*class="cell code"[^>]*>\s*)(<div class="sourceCode" id="cb\d+">.*?</pre></div>)', r'\1<details class="code"><summary>Code</summary>\2</details>', frag, flags=re.S)
     return re.sub(r'href="([^":#]+)\.ipynb(#[^"]*)?"', lambda m: f'href="{Path(m[1]).name}.html{m[2] or ""}"', frag)
 
+def _is_number(text:str)->bool:
+    "Whether a table cell holds a number (or nothing), as opposed to words."
+    t = html.unescape(re.sub(r'<[^>]+>', '', text)).strip().replace('\u2212', '-')
+    return bool(re.fullmatch(r'(?:[+-]?(?:\d[\d,]*\.?\d*|\.\d+)(?:e[+-]?\d+)?%?|nan|NaN|inf|-|)', t))
+
+def _align(frag:str)->str:
+    "Columns of words in a table align left (a reader scans text from its start); columns of numbers stay right-aligned."
+    def table(m):
+        t = m[0]
+        if re.search(r'colspan|rowspan', t): return t  # cells do not line up by position
+        rows = re.findall(r'<tr[^>]*>.*?</tr>', t, re.S)
+        cells = [re.findall(r'<t([hd])([^>]*)>(.*?)</t\1>', r, re.S) for r in rows]
+        body = [c for r, cs in zip(rows, cells) for c in [cs] if '<td' in r]
+        words = {j for cs in body for j, (_, _, x) in enumerate(cs) if not _is_number(x)}
+        def row(r):
+            k = iter(range(10**6))
+            def cell(c):
+                j = next(k)
+                if j not in words or 'text-align' in c[2]: return c[0]
+                return f'<t{c[1]}{c[2]} style="text-align: left;">{c[3]}</t{c[1]}>'
+            return re.sub(r'<t([hd])([^>]*)>(.*?)</t\1>', cell, r[0], flags=re.S)
+        return re.sub(r'<tr[^>]*>.*?</tr>', row, t, flags=re.S)
+    return re.sub(r'<table.*?</table>', table, frag, flags=re.S)
+
 # %% ../nbs/08_site.ipynb #732f2cae
 def render_page(src:str|Path, # a notebook or Markdown file
                 out:str|Path, # the site folder (figures go to out/media/<page>/)
                 fold:bool=True, # fold code blocks behind a "Code" summary
                )->tuple[str, str]: # (title, HTML fragment)
-    "One notebook or Markdown file as an HTML fragment: MathML maths, figure files, folded code."
+    "One notebook or Markdown file as an HTML fragment: MathML maths, figure files, folded code, text columns aligned left."
     pp, src, out = _pandoc(), Path(src), Path(out)
     with tempfile.TemporaryDirectory() as d:
         f = src
@@ -82,7 +106,7 @@ def render_page(src:str|Path, # a notebook or Markdown file
         frag = pp.convert_file(str(f), 'html', format='ipynb' if src.suffix == '.ipynb' else 'markdown',
                                extra_args=['--mathml', f'--extract-media=media/{src.stem}', '--wrap=none'], cworkdir=str(out))
     m = re.search(r'<h1[^>]*>(.*?)</h1>', frag, re.S)
-    return (re.sub('<[^>]+>', '', m[1]).strip() if m else src.stem), _fold(frag, fold)
+    return (re.sub('<[^>]+>', '', m[1]).strip() if m else src.stem), _align(_fold(frag, fold))
 
 # %% ../nbs/08_site.ipynb #e5a989be
 MODULES = ('data', 'explore', 'preprocess', 'elbo', 'model', 'train', 'evaluate', 'api', 'site', 'cli')
@@ -159,6 +183,17 @@ def _shown(frag:str)->tuple[str, str]:
     prose = re.sub(r'<div class="output[^"]*"[^>]*>.*?</div>|(?<!<pre>)<code>.*?</code>', ' ', frag, flags=re.S)
     return re.sub(r'\x1b\[[\d;]*m', '', '\n'.join(html.unescape(re.sub(r'<[^>]+>', '', o)) for o in outs)), prose  # no terminal colours
 
+def _outputs(frag:str)->list[str]:
+    "The text of each cell output shown on a page, one string per output."
+    frag = re.sub(r'<details class="code">.*?</details>', ' ', frag, flags=re.S)
+    return [html.unescape(re.sub(r'<[^>]+>', '', o)).strip() for o in re.findall(r'<div class="output[^"]*"[^>]*>(.*?)</div>', frag, re.S)]
+
+def _literal(text:str)->bool:
+    "Whether an output is nothing but a Python list, tuple, dict or set written out (a value the reader cannot name)."
+    if not text[:1] in ('(', '[', '{'): return False
+    try: return isinstance(ast.literal_eval(text), (list, tuple, dict, set))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError): return False
+
 # %% ../nbs/08_site.ipynb #a1b2c3d3
 def page_noise(frag:str, # a page's HTML (or its <main> part)
               )->list[str]: # 'kind: text' for each piece of noise found, empty when the page is clean
@@ -166,9 +201,11 @@ def page_noise(frag:str, # a page's HTML (or its <main> part)
     outs, prose = _shown(frag); text = html.unescape(re.sub(r'<(?!/td>)[^>]+>', ' ', prose))
     found = [f'{k}: {m[0].strip()[:60]}' for k, p in NOISE.items() for src in (outs, text) for m in re.finditer(p, src, re.M)
              if not (k in ('bare tuple', 'object repr', 'epoch log', 'test-scale line') and src is text)]
-    hanging = re.findall(r'<p>((?:(?!</p>).){0,80}):</p>\s*(?=<p>|<h\d|</main>|$|<div class="cell markdown")', prose, re.S)
+    hanging = re.findall(r'<p>((?:(?!</p>).){0,2000}):</p>\s*(?:</div>\s*)?(?=<p>(?!\s*\[shown\])|<h\d|</main>|$|<div id="[^"]*" class="cell markdown")', prose, re.S)  # a colon before nothing: the next thing is the notebook's own prose, not an output, table, list or formula
     ledger = re.findall(r'<th[^>]*>\s*(digest|code|version)\s*</th>', frag)  # a cache's bookkeeping shown as a table column
-    return found + [f'hanging colon: {h.strip()[-60:]}:' for h in hanging] + [f'bookkeeping column: {k}' for k in ledger]
+    bare = [o for o in _outputs(frag) if _literal(o)]
+    return (found + [f'hanging colon: {h.strip()[-60:]}:' for h in hanging] + [f'bookkeeping column: {k}' for k in ledger]
+            + [f'bare structure: {" ".join(o.split())[:60]}' for o in bare])
 
 # %% ../nbs/08_site.ipynb #d6d567a8
 def check_site(site:str|Path, # a folder written by `render_site`
