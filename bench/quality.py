@@ -7,7 +7,8 @@ the default simulated data subsampled to whole donors (`--data sim`: 20,000 trai
 transferred to donors 8 and 9). Metrics: 15-NN cell-type accuracy on the other batch or the held-out donors, best
 Leiden ARI and NMI over resolutions 0.25-2 (the results chapter's measures), and scib-metrics' iLISI, cLISI,
 silhouettes and graph connectivity where it is installed (the `eval` extra). Writes one row per method and seed to
-results/bench/quality.csv after every run (rows already there are kept and not run again: an interrupted run resumes).
+results/bench/quality.csv after every run (rows already there are kept and not run again: an interrupted run resumes; the
+file is read again before each write, so runs of other data or methods in other processes keep their rows).
 
     python bench/quality.py [--data real sim] [--seeds 3] [--methods ...]
 """
