@@ -135,11 +135,11 @@ CSS = '''body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0
 nav{position:fixed;top:0;left:0;width:15rem;height:100%;overflow:auto;background:#f4f6f8;padding:1rem;box-sizing:border-box;font-size:.92rem}
 nav a{display:block;padding:.2rem .4rem;color:#1a4f8b;text-decoration:none;border-radius:4px} nav a.here{background:#dbe6f3;font-weight:600}
 main{margin-left:16rem;padding:1rem 2rem 4rem;max-width:60rem} img{max-width:100%}
-table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0} td,th{border-bottom:1px solid #ddd;padding:.15rem .5rem;text-align:right}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto} td,th{border-bottom:1px solid #ddd;padding:.15rem .5rem;text-align:right}
 details.code{margin:.3rem 0} details.code summary{cursor:pointer;color:#666;font-size:.85rem} pre{background:#f7f7f7;padding:.5rem;overflow:auto;font-size:.82rem}
 .output pre{background:#fff;border-left:3px solid #ddd} blockquote{color:#555;border-left:4px solid #c9d6e4;margin-left:0;padding-left:1rem}
 math[display=block]{overflow-x:auto} .next{margin-top:3rem;font-weight:600}
-@media print{nav,.next,details.code{display:none} main{margin:0;max-width:none}}'''
+@media print{nav,.next,details.code{display:none} main{margin:0;max-width:none} table{display:table}}'''
 
 def _page(title, body, nav, here, nxt=None):
     links = '\n'.join(f'<a href="{h}"{" class=here" if h == here else ""}>{html.escape(t)}</a>' for t, h in nav)
