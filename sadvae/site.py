@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_site.ipynb #e4d8b533
 from __future__ import annotations
-import ast, copy, html, inspect, json, re, shutil, tempfile
+import ast, copy, html, inspect, itertools, json, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
@@ -80,10 +80,10 @@ def _align(frag:str)->str:
         if re.search(r'colspan|rowspan', t): return t  # cells do not line up by position
         rows = re.findall(r'<tr[^>]*>.*?</tr>', t, re.S)
         cells = [re.findall(r'<t([hd])([^>]*)>(.*?)</t\1>', r, re.S) for r in rows]
-        body = [c for r, cs in zip(rows, cells) for c in [cs] if '<td' in r]
+        body = [cs for r, cs in zip(rows, cells) if '<td' in r]
         words = {j for cs in body for j, (_, _, x) in enumerate(cs) if not _is_number(x)}
         def row(r):
-            k = iter(range(10**6))
+            k = itertools.count()
             def cell(c):
                 j = next(k)
                 if j not in words or 'text-align' in c[2]: return c[0]
@@ -190,7 +190,7 @@ def _outputs(frag:str)->list[str]:
 
 def _literal(text:str)->bool:
     "Whether an output is nothing but a Python list, tuple, dict or set written out (a value the reader cannot name)."
-    if not text[:1] in ('(', '[', '{'): return False
+    if text[:1] not in ('(', '[', '{'): return False
     try: return isinstance(ast.literal_eval(text), (list, tuple, dict, set))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError): return False
 
