@@ -6,7 +6,7 @@ as sadvae's latent space. Data: the real 600-cell file (`--data real`: kNN trans
 the default simulated data subsampled to whole donors (`--data sim`: 20,000 training cells of donors 1-7, labels
 transferred to donors 8 and 9). Metrics: 15-NN cell-type accuracy on the other batch or the held-out donors, best
 Leiden ARI and NMI over resolutions 0.25-2 (the results chapter's measures), and scib-metrics' iLISI, cLISI,
-silhouettes and graph connectivity where it is installed (the `eval` extra). Writes one row per method and seed to
+silhouettes and graph connectivity where it is installed (the `eval` extra), with the number of cells predicted. Writes one row per method and seed to
 results/bench/quality.csv after every run (rows already there are kept and not run again: an interrupted run resumes; the
 file is read again before each write, so runs of other data or methods in other processes keep their rows).
 
@@ -78,7 +78,7 @@ def main():
         print(f"{name}: {a.n_obs:,} cells x {a.n_vars:,} genes, {heldout.sum():,} cells to predict; {len(todo)} runs to do", flush=True)
         for method, s in todo:
             t = time.perf_counter(); z, epochs = latent(method, a, s, dims)
-            row = dict(data=name, method=method, seed=s, epochs=epochs, seconds=round(time.perf_counter() - t, 1), **scores(z, a, heldout))
+            row = dict(data=name, method=method, seed=s, epochs=epochs, seconds=round(time.perf_counter() - t, 1), n_predicted=int(heldout.sum()), **scores(z, a, heldout))
             print(pd.DataFrame([row]).round(3).to_string(index=False), flush=True)
             tab = pd.read_csv(out) if out.exists() else tab.iloc[:0]  # as it is now: another run may have written rows meanwhile
             key = tab[['data', 'method', 'seed']].astype(str).apply(tuple, axis=1) if len(tab) else pd.Series([], dtype=object)
