@@ -71,7 +71,7 @@ def _fold(frag:str, fold:bool=True)->str:
 def _is_number(text:str)->bool:
     "Whether a table cell holds a number (or nothing), as opposed to words."
     t = html.unescape(re.sub(r'<[^>]+>', '', text)).strip().replace('\u2212', '-')
-    return bool(re.fullmatch(r'(?:[+-]?(?:\d[\d,]*\.?\d*|\.\d+)(?:e[+-]?\d+)?%?|nan|NaN|inf|-|)', t))
+    return bool(re.fullmatch(r'(?:[+-]?(?:\d[\d,]*\.?\d*|\.\d+)(?:e[+-]?\d+)?%?|nan|NaN|inf|-|\u2013|\u2014|)', t))
 
 def _align(frag:str)->str:
     "Columns of words in a table align left (a reader scans text from its start); columns of numbers stay right-aligned."
