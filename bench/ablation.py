@@ -7,7 +7,8 @@ of `SadVAE(...)` or of `train(...)` arguments from the defaults of sadvae 0.1.0 
 (`previous_default`: the KL weight 1 from the first epoch, no dropout; with `batch_key` the batch went to the encoder and
 the decoder, `batch_encoder`, against `batch`, the decoder only; a constant learning rate). The first round's winner, KL warm-up
 over every epoch, became the default; the second round changes one more thing from there (no early stopping, patience
-45, a learning rate halved on plateaus or following a cosine) and its winner, the cosine, is the default now. Observed
+45, a learning rate halved on plateaus or following a cosine) and its winner, the cosine, is the default now. A last pair of rows
+trains those defaults without early stopping, which can end a run while the KL weight still rises. Observed
 against modelled library size is measured on scvi-tools' `SCVI`, the model that has both (`scvi_*_library`). Rows are written as they finish to results/bench/ablation.csv, and `--resume` skips done rows.
 
     python bench/ablation.py [--data real] [--seeds 3] [--variants ...] [--resume]
@@ -43,6 +44,10 @@ VARIANTS = {
     'warmup_full_lr_cosine':      (False, {}, dict(kl_warmup=FULL, lr_schedule='cosine')),           # the default now
     'batch_warmup_full_no_early_stop': (True, {}, dict(kl_warmup=FULL, early_stopping=False)),
     'batch_warmup_full_lr_cosine': (True, {}, dict(kl_warmup=FULL, lr_schedule='cosine')),           # the default with batch_key now
+    # from the current defaults: early stopping can end a run while the KL weight is still rising; without it every run
+    # ends at KL weight 1 and a learning rate of 0 (scVI's default, which trains every epoch)
+    'warmup_full_lr_cosine_no_early_stop':       (False, {}, dict(kl_warmup=FULL, lr_schedule='cosine', early_stopping=False)),
+    'batch_warmup_full_lr_cosine_no_early_stop': (True, {}, dict(kl_warmup=FULL, lr_schedule='cosine', early_stopping=False)),
 }
 # observed against modelled library size, measured where both exist: scvi-tools' SCVI (sadvae's NB model, like SCVI's
 # default, scales its decoder by each cell's observed total count)
