@@ -12,6 +12,7 @@ trains those defaults without early stopping, which can end a run while the KL w
 against modelled library size is measured on scvi-tools' `SCVI`, the model that has both (`scvi_*_library`). Rows are written as they finish to results/bench/ablation.csv, and `--resume` skips done rows.
 
     python bench/ablation.py [--data real] [--seeds 3] [--variants ...] [--resume]
+    python bench/ablation.py --data sim --variants warmup_full_lr_cosine_no_early_stop --resume  # chapter 07 sets it beside quality.py's runs
 """
 import argparse, sys, time, warnings
 from pathlib import Path
