@@ -57,7 +57,7 @@ SCVI_VARIANTS = {'scvi_observed_library': dict(use_observed_lib_size=True), 'scv
 def run(a, heldout, variant:str, seed:int) -> dict:
     "Train one variant on a copy of `a` and score its latent space."
     if variant in SCVI_VARIANTS:
-        t = time.perf_counter(); z, epochs = latent('scvi', a, seed, 0, SCVI_VARIANTS[variant])
+        t = time.perf_counter(); z, epochs, _ = latent('scvi', a, seed, 0, SCVI_VARIANTS[variant])
         return dict(variant=variant, seed=seed, epochs=epochs, seconds=round(time.perf_counter() - t, 1), **scores(z, a, heldout))
     with_batch, opts, topts = VARIANTS[variant]
     torch.set_num_threads(THREADS)

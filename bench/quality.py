@@ -7,16 +7,21 @@ the default simulated data subsampled to whole donors (`--data sim`: 20,000 trai
 transferred to donors 8 and 9). Metrics: 15-NN cell-type accuracy on the other batch or the held-out donors, best
 Leiden ARI and NMI over resolutions 0.25-2 (the results chapter's measures), and scib-metrics' iLISI, cLISI,
 silhouettes and graph connectivity where it is installed (the `eval` extra), with the number of cells predicted. Writes one row per method and seed to
-results/bench/quality.csv after every run (rows already there are kept and not run again: an interrupted run resumes; the
-file is read again before each write, so runs of other data or methods in other processes keep their rows).
+results/bench/quality.csv after every run (rows already there are kept and not run again; the file is read again before
+each write, so runs of other data or methods in other processes keep their rows). A run itself resumes: sadvae and scVI
+checkpoint after every epoch into ~/.cache/sadvae/quality/ (or $SADVAE_QUALITY_CKPT), a killed run continues from its
+last epoch when started again, and its row gives the epoch it resumed from (`resumed_from`, 0 for a run in one piece)
+and the seconds of all its pieces. A resumed scVI run draws its minibatches anew from there, so it is an equal run, not
+the identical one.
 
     python bench/quality.py [--data real sim] [--seeds 3] [--methods ...]
 """
-import argparse, inspect, logging, os, time, warnings
+import argparse, inspect, logging, os, shutil, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, anndata as ad, torch
 from sadvae.api import SadVAE, setup_anndata, pca_latent
 from sadvae.data import atomic_path, read_h5ad, default_data, load_course
+from sadvae.train import load_checkpoint
 from sadvae.evaluate import knn_accuracy, leiden_scores, scib_scores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,21 +44,42 @@ def sim_data(n_cells:int=20_000, heldout=('donor8', 'donor9'), seed:int=0):
     a = ad.AnnData(tr.layers['counts'][keep], obs=tr.obs.iloc[keep][['cell_type', 'batch']].copy(), var=tr.var[[]])
     a.obs['batch'] = a.obs['batch'].astype(str); a.obs['cell_type'] = a.obs['cell_type'].astype(str); return a, held[keep]
 
-def latent(method:str, a:ad.AnnData, seed:int, dims:int, scvi_options:dict|None=None):
-    "The latent representation of `a` by one method, and its training epochs (`scvi_options` go to `SCVI(...)`)."
+CKPT = Path(os.environ.get('SADVAE_QUALITY_CKPT', Path.home()/'.cache'/'sadvae'/'quality'))  # one folder per unfinished run
+
+def _elapsed(ckpt:Path)->float:
+    "Training seconds that earlier, interrupted segments of this run spent (0 for a fresh run)."
+    f = ckpt/'seconds.txt'; return float(f.read_text()) if f.exists() else 0.0
+
+def _scvi_resume(ckpt:Path, t0:float):
+    "A Lightning callback that checkpoints scVI after every epoch (atomically), with the run's seconds so far."
+    from lightning.pytorch import Callback
+    before = _elapsed(ckpt)
+    class Resume(Callback):
+        def on_train_epoch_end(self, trainer, module):
+            with atomic_path(ckpt/'last.ckpt') as tmp: trainer.save_checkpoint(tmp)
+            with atomic_path(ckpt/'seconds.txt') as tmp: tmp.write_text(f"{before + time.perf_counter() - t0:.1f}")
+    return Resume()
+
+def latent(method:str, a:ad.AnnData, seed:int, dims:int, scvi_options:dict|None=None, ckpt:Path|None=None):
+    "The latent representation of `a` by one method, its training epochs, and the epoch it resumed from (`ckpt`: checkpoint folder)."
     a = a.copy(); torch.set_num_threads(THREADS)
     if method.startswith('sadvae'):
         setup_anndata(a, batch_key='batch' if method.endswith('batch') else None)
-        m = SadVAE(a, seed=seed).train(seed=seed, progress=False)
-        return m.get_latent_representation(key=None), len(m.history)
+        start = len(load_checkpoint(ckpt/'checkpoint.pt')['history']) if ckpt is not None and (ckpt/'checkpoint.pt').exists() else 0
+        m = SadVAE(a, seed=seed).train(seed=seed, progress=False, out=ckpt)  # `out`: sadvae's own resumable checkpoint
+        return m.get_latent_representation(key=None), len(m.history), start
     if method.startswith('scvi'):
         import scvi
         scvi.settings.seed = seed; scvi.settings.verbosity = logging.ERROR
         logging.getLogger('lightning').setLevel(logging.ERROR); logging.getLogger('lightning.pytorch').setLevel(logging.ERROR)
         scvi.model.SCVI.setup_anndata(a, batch_key='batch' if method.endswith('batch') else None)
-        m = scvi.model.SCVI(a, **(scvi_options or {})); m.train(enable_progress_bar=False, accelerator='cpu')
-        return m.get_latent_representation(), len(m.history['elbo_train'])
-    return pca_latent(a, dims, seed=seed), 0
+        m = scvi.model.SCVI(a, **(scvi_options or {}))
+        last = ckpt/'last.ckpt' if ckpt is not None else None
+        start = torch.load(last, map_location='cpu', weights_only=False)['epoch'] + 1 if last is not None and last.exists() else 0
+        extra = dict(callbacks=[_scvi_resume(ckpt, time.perf_counter())], ckpt_path=str(last) if start else None) if ckpt is not None else {}
+        m.train(enable_progress_bar=False, accelerator='cpu', **extra)
+        return m.get_latent_representation(), m.trainer.current_epoch, start
+    return pca_latent(a, dims, seed=seed), 0, 0
 
 def scores(z, a, heldout) -> dict:
     labels = a.obs['cell_type'].astype(str).to_numpy()
@@ -77,14 +103,18 @@ def main():
         dims = int(inspect.signature(SadVAE).parameters['arch'].default.split('-')[-1])  # sadvae's default latent size
         print(f"{name}: {a.n_obs:,} cells x {a.n_vars:,} genes, {heldout.sum():,} cells to predict; {len(todo)} runs to do", flush=True)
         for method, s in todo:
-            t = time.perf_counter(); z, epochs = latent(method, a, s, dims)
-            row = dict(data=name, method=method, seed=s, epochs=epochs, seconds=round(time.perf_counter() - t, 1), n_predicted=int(heldout.sum()), **scores(z, a, heldout))
+            ckpt = CKPT/f"{name}-{method}-seed{s}"; before = _elapsed(ckpt) if method.startswith('scvi') else 0.0
+            t = time.perf_counter(); z, epochs, start = latent(method, a, s, dims, ckpt=ckpt)
+            if method.startswith('sadvae') and start: before = float(pd.read_csv(ckpt/'history.csv').seconds.iloc[:start].sum())  # its earlier segments' epochs
+            row = dict(data=name, method=method, seed=s, epochs=epochs, seconds=round(before + time.perf_counter() - t, 1), resumed_from=start,
+                       n_predicted=int(heldout.sum()), **scores(z, a, heldout))
             print(pd.DataFrame([row]).round(3).to_string(index=False), flush=True)
             tab = pd.read_csv(out) if out.exists() else tab.iloc[:0]  # as it is now: another run may have written rows meanwhile
             key = tab[['data', 'method', 'seed']].astype(str).apply(tuple, axis=1) if len(tab) else pd.Series([], dtype=object)
             tab = pd.concat([tab[~key.isin([(name, method, str(s))])], pd.DataFrame([row])], ignore_index=True)
             out.parent.mkdir(parents=True, exist_ok=True)
             with atomic_path(out) as tmp: tab.to_csv(tmp, index=False, float_format='%.4f')  # after every run: an interrupted run resumes
+            shutil.rmtree(ckpt, ignore_errors=True)  # the row is written: its checkpoint is no longer needed
     print(tab.groupby(['data', 'method'])[['knn_accuracy', 'ari', 'nmi', 'ilisi']].mean().round(3).to_string()); print(f"wrote {out}")
 
 if __name__ == '__main__': main()
