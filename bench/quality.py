@@ -75,7 +75,8 @@ def latent(method:str, a:ad.AnnData, seed:int, dims:int, scvi_options:dict|None=
         scvi.model.SCVI.setup_anndata(a, batch_key='batch' if method.endswith('batch') else None)
         m = scvi.model.SCVI(a, **(scvi_options or {}))
         last = ckpt/'last.ckpt' if ckpt is not None else None
-        start = torch.load(last, map_location='cpu', weights_only=False)['epoch'] + 1 if last is not None and last.exists() else 0
+        try: start = torch.load(last, map_location='cpu', weights_only=False)['epoch'] + 1 if last is not None and last.exists() else 0
+        except Exception as e: raise SystemExit(f"{last}: not a readable scVI checkpoint ({type(e).__name__}: {e}); delete {ckpt} to run it afresh")
         extra = dict(callbacks=[_scvi_resume(ckpt, time.perf_counter())], ckpt_path=str(last) if start else None) if ckpt is not None else {}
         m.train(enable_progress_bar=False, accelerator='cpu', **extra)
         return m.get_latent_representation(), m.trainer.current_epoch, start
