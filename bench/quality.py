@@ -6,7 +6,8 @@ as sadvae's latent space. Data: the real 600-cell file (`--data real`: kNN trans
 the default simulated data subsampled to whole donors (`--data sim`: 20,000 training cells of donors 1-7, labels
 transferred to donors 8 and 9). Metrics: 15-NN cell-type accuracy on the other batch or the held-out donors, best
 Leiden ARI and NMI over resolutions 0.25-2 (the results chapter's measures), and scib-metrics' iLISI, cLISI,
-silhouettes and graph connectivity where it is installed (the `eval` extra), with the number of cells predicted. Writes one row per method and seed to
+silhouettes and graph connectivity where it is installed (the `eval` extra), with the number of cells predicted. The cells per cell type of each data set, with the simulator's group and lineage of
+each type, go to results/bench/quality_types.csv (the ceilings of ARI follow from them). Writes one row per method and seed to
 results/bench/quality.csv after every run (rows already there are kept and not run again; the file is read again before
 each write, so runs of other data or methods in other processes keep their rows). A run itself resumes: sadvae and scVI
 checkpoint after every epoch into ~/.cache/sadvae/quality/ (or $SADVAE_QUALITY_CKPT), a killed run continues from its
@@ -15,6 +16,7 @@ and the seconds of all its pieces. A resumed scVI run draws its minibatches anew
 the identical one.
 
     python bench/quality.py [--data real sim] [--seeds 3] [--methods ...]
+    python bench/quality.py --types  # only the cells per cell type (results/bench/quality_types.csv), written by every run too
 """
 import argparse, inspect, logging, os, shutil, time, warnings
 from pathlib import Path
@@ -82,6 +84,15 @@ def latent(method:str, a:ad.AnnData, seed:int, dims:int, scvi_options:dict|None=
         return m.get_latent_representation(), m.trainer.current_epoch, start
     return pca_latent(a, dims, seed=seed), 0, 0
 
+def write_types(name:str, a, out:Path):
+    "Cells per cell type of one data set, with the simulator's group and lineage of each type, into `out` (rows of other data kept)."
+    from sadvae.data import CELL_TYPES
+    t = a.obs['cell_type'].value_counts().rename_axis('cell_type').reset_index(name='cells')
+    t = t.join(CELL_TYPES[['group', 'lineage']], on='cell_type').assign(data=name)[['data', 'cell_type', 'group', 'lineage', 'cells']]
+    old = pd.read_csv(out) if out.exists() else t.iloc[:0]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(out) as tmp: pd.concat([old[old.data != name], t], ignore_index=True).to_csv(tmp, index=False)
+
 def scores(z, a, heldout) -> dict:
     labels = a.obs['cell_type'].astype(str).to_numpy()
     ls = leiden_scores(z, labels)
@@ -92,15 +103,17 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--data', nargs='+', default=['real', 'sim'], choices=['real', 'sim'])
     p.add_argument('--methods', nargs='+', default=list(METHODS), choices=METHODS)
+    p.add_argument('--types', action='store_true', help='only write the cells per cell type of each data set (quality_types.csv) and stop')
     p.add_argument('--seeds', type=int, default=3); p.add_argument('--redo', action='store_true', help='train runs already in the CSV again'); p.add_argument('--out', default=str(ROOT/'results'/'bench'/'quality.csv'))
     a_ = p.parse_args(); warnings.filterwarnings('ignore'); out = Path(a_.out)
     old = pd.read_csv(out) if out.exists() else pd.DataFrame(columns=['data', 'method', 'seed'])
     done = set(map(tuple, old[['data', 'method', 'seed']].astype(str).to_numpy())) if not a_.redo else set()
-    tab = old.copy()
+    tab = old.copy(); types = out.with_name('quality_types.csv')  # the cells each run scores, per cell type: ARI's ceilings follow from them
     for name in a_.data:
+        if a_.types: write_types(name, (real_data() if name == 'real' else sim_data())[0], types); print(f"{name}: wrote {types}"); continue
         todo = [(m, s) for s in range(a_.seeds) for m in sorted(a_.methods, key=RUN_ORDER.index) if (name, m, str(s)) not in done]  # seed by seed, cheapest first
         if not todo: print(f"{name}: every method and seed is in {out}; --redo trains them again"); continue
-        a, heldout = real_data() if name == 'real' else sim_data()
+        a, heldout = real_data() if name == 'real' else sim_data(); write_types(name, a, types)
         dims = int(inspect.signature(SadVAE).parameters['arch'].default.split('-')[-1])  # sadvae's default latent size
         print(f"{name}: {a.n_obs:,} cells x {a.n_vars:,} genes, {heldout.sum():,} cells to predict; {len(todo)} runs to do", flush=True)
         for method, s in todo:
@@ -116,6 +129,6 @@ def main():
             out.parent.mkdir(parents=True, exist_ok=True)
             with atomic_path(out) as tmp: tab.to_csv(tmp, index=False, float_format='%.4f')  # after every run: an interrupted run resumes
             shutil.rmtree(ckpt, ignore_errors=True)  # the row is written: its checkpoint is no longer needed
-    print(tab.groupby(['data', 'method'])[['knn_accuracy', 'ari', 'nmi', 'ilisi']].mean().round(3).to_string()); print(f"wrote {out}")
+    if not a_.types: print(tab.groupby(['data', 'method'])[['knn_accuracy', 'ari', 'nmi', 'ilisi']].mean().round(3).to_string()); print(f"wrote {out}")
 
 if __name__ == '__main__': main()
