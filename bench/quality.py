@@ -6,8 +6,9 @@ as sadvae's latent space. Data: the real 600-cell file (`--data real`: kNN trans
 the default simulated data subsampled to whole donors (`--data sim`: 20,000 training cells of donors 1-7, labels
 transferred to donors 8 and 9). Metrics: 15-NN cell-type accuracy on the other batch or the held-out donors, best
 Leiden ARI and NMI over resolutions 0.25-2 (the results chapter's measures), and scib-metrics' iLISI, cLISI,
-silhouettes and graph connectivity where it is installed (the `eval` extra), with the number of cells predicted. The cells per cell type of each data set, with the simulator's group and lineage of
-each type, go to results/bench/quality_types.csv (the ceilings of ARI follow from them). Writes one row per method and seed to
+silhouettes and graph connectivity where it is installed (the `eval` extra), with the number of cells predicted.
+The cells per cell type of each data set, with the group and lineage of each course type (blank for other names),
+go to results/bench/quality_types.csv: the ceilings of ARI follow from them. Writes one row per method and seed to
 results/bench/quality.csv after every run (rows already there are kept and not run again; the file is read again before
 each write, so runs of other data or methods in other processes keep their rows). A run itself resumes: sadvae and scVI
 checkpoint after every epoch into ~/.cache/sadvae/quality/ (or $SADVAE_QUALITY_CKPT), a killed run continues from its
