@@ -12,14 +12,14 @@ import anndata as ad
 
 # %% auto #0
 __all__ = ['COURSE_OBS', 'COURSE_VAR', 'COURSE_SHAPE', 'CELL_TYPES', 'SITE_DONORS', 'BATCHES', 'DONORS', 'SIM_VERSION', 'SCALES',
-           'WRITEUP_STATS', 'COURSE_STATS', 'WRITEUP_REBUILD', 'WRITEUP_ARCHS', 'WRITEUP', 'WRITEUP_LOSS',
-           'WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP_CHOSEN', 'WRITEUP_MARGINS', 'FIDELITY', 'CourseDataError',
-           'read_h5ad', 'check_counts', 'x_relation', 'check_course', 'check_pair', 'pair_paths', 'load_course',
-           'atomic_path', 'write_h5ad', 'library_size_factors', 'quick_clusters', 'pooled_size_factors',
+           'RELEASE_URL', 'RELEASE_CELLS', 'WRITEUP_STATS', 'COURSE_STATS', 'WRITEUP_REBUILD', 'WRITEUP_ARCHS',
+           'WRITEUP', 'WRITEUP_LOSS', 'WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP_CHOSEN', 'WRITEUP_MARGINS', 'FIDELITY',
+           'CourseDataError', 'read_h5ad', 'check_counts', 'x_relation', 'check_course', 'check_pair', 'pair_paths',
+           'load_course', 'atomic_path', 'write_h5ad', 'library_size_factors', 'quick_clusters', 'pooled_size_factors',
            'processed_counts', 'SimParams', 'course_anndata', 'test_subset', 'simulate_course', 'write_pair',
-           'to_course', 'sim_code', 'cache_dir', 'default_data', 'report_paths', 'summarize', 'data_banner',
-           'writeup_table', 'value_stats', 'gene_stats', 'realism_table', 'fidelity_table', 'plot_realism',
-           'sample_like_real', 'size_factor_table']
+           'to_course', 'sim_code', 'cache_dir', 'default_data', 'report_paths', 'download', 'fetch_release',
+           'summarize', 'data_banner', 'writeup_table', 'value_stats', 'gene_stats', 'realism_table', 'fidelity_table',
+           'plot_realism', 'sample_like_real', 'size_factor_table']
 
 # %% ../nbs/00_data.ipynb #9d278f53
 COURSE_OBS = ['GEX_n_genes_by_counts', 'GEX_pct_counts_mt', 'GEX_size_factors', 'GEX_phase',
@@ -651,6 +651,157 @@ def report_paths(scale:str='full', # scale of the built-in data, used when no ru
     env = os.environ.get; res = Path(env('SADVAE_RESULTS') or Path(root)/'results')
     return dict(data=Path(env('SADVAE_DATA') or default_data(scale)), results=res,
                 grid=Path(env('SADVAE_GRID') or res/'grid'), models=Path(env('SADVAE_MODELS') or res/'models'))
+
+# %% ../nbs/00_data.ipynb #0d6ed082
+RELEASE_URL = 'https://ftp.ncbi.nlm.nih.gov/geo/series/GSE194nnn/GSE194122/suppl/GSE194122_openproblems_neurips2021_cite_BMMC_processed.h5ad.gz'
+RELEASE_CELLS = 90_261  # cells in that file (13,953 genes and 134 antibodies each); the course's 72,208 are a cut of them
+
+# %% ../nbs/00_data.ipynb #f3f6887b
+def _open(url:str, # the address
+          start:int=0, # first byte wanted (0: the whole file)
+          method:str='GET', # or 'HEAD'
+          timeout:float=60, # seconds a connection may stall
+         )->tuple: # the HTTP status and the response
+    "Request `url` from byte `start` on; a refusal or an unreachable server becomes a `CourseDataError`."
+    import urllib.request, urllib.error
+    req = urllib.request.Request(url, method=method, headers={'User-Agent': 'sadvae'} | ({'Range': f'bytes={start}-'} if start else {}))
+    try: r = urllib.request.urlopen(req, timeout=timeout); return r.status, r
+    except urllib.error.HTTPError as e:
+        if e.code == 416 and start: return 416, e  # nothing after byte `start`: the caller checks the partial file
+        fix = 'check the address' if e.code in (400, 401, 403, 404, 410) else 'rerun later to resume'
+        raise CourseDataError(f"{url}: the server answered {e.code} {e.reason}; {fix}") from None
+    except (urllib.error.URLError, OSError) as e:
+        raise CourseDataError(f"{url}: cannot connect ({getattr(e, 'reason', e)}); check the internet connection, then rerun to resume") from None
+
+# %% ../nbs/00_data.ipynb #94ca8847
+def _total(resp)->int|None:
+    "The whole file's size as a response reports it, if it does."
+    cr = resp.headers.get('Content-Range') or ''
+    if '/' in cr: t = cr.rsplit('/', 1)[1]; return int(t) if t.isdigit() else None
+    n = resp.headers.get('Content-Length'); return int(n) if n and n.isdigit() else None
+
+def _sha256(path:Path, chunk:int=1<<20)->str:
+    "The SHA-256 hex digest of a file, read in chunks."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        while b := f.read(chunk): h.update(b)
+    return h.hexdigest()
+
+# %% ../nbs/00_data.ipynb #344abac0
+def _stream(url:str, part:Path, progress:bool|None=None, chunk:int=1<<20, timeout:float=60,
+           )->int|None: # the whole file's size as the server reports it
+    "Stream `url` into the partial file `part`, resuming after the bytes it already holds."
+    from tqdm.auto import tqdm
+    import sys, http.client
+    have = part.stat().st_size if part.exists() else 0
+    status, resp = _open(url, have, timeout=timeout)
+    if status == 416: resp.close(); return _total(resp)  # the partial file reaches the end already
+    if status == 200: have = 0  # the server ignored the range: start again
+    elif not (resp.headers.get('Content-Range') or '').startswith(f'bytes {have}-'):
+        resp.close(); raise CourseDataError(f"{url}: the server sent another range than the bytes from {have:,} on; delete {part} and rerun")
+    total, show = _total(resp), sys.stderr.isatty() if progress is None else progress
+    try: f = open(part, 'ab' if have else 'wb')
+    except OSError as e: resp.close(); raise CourseDataError(f"{part}: cannot write ({e.strerror}); choose another cache folder") from None
+    with resp, f, tqdm(total=total, initial=have, unit='B', unit_scale=True, unit_divisor=1024, desc=part.name, disable=not show) as bar:
+        while True:
+            try: b = resp.read(chunk)
+            except (OSError, http.client.HTTPException) as e: raise CourseDataError(f"{url}: the connection broke after {have:,} bytes ({e}); rerun to resume") from None
+            if not b: return total
+            try: f.write(b)
+            except OSError as e: raise CourseDataError(f"{part}: cannot write ({e.strerror}); free some disk space, then rerun to resume") from None
+            have += len(b); bar.update(len(b))
+
+# %% ../nbs/00_data.ipynb #2cc36390
+def _check_size(url:str, part:Path, total:int|None, sha256:str|None)->str:
+    "Hold a finished partial download to the server's size and the given checksum; its SHA-256."
+    n = part.stat().st_size
+    if total is not None and n < total: raise CourseDataError(f"{url}: the download stopped at {n:,} of {total:,} bytes; rerun to resume")
+    if total is not None and n > total:
+        part.unlink(); raise CourseDataError(f"{url}: got {n:,} bytes where the server reports {total:,}; the partial file was removed: rerun to download it again")
+    got = _sha256(part)
+    if sha256 and got != sha256.strip().lower():
+        part.unlink(); raise CourseDataError(f"{url}: the download's SHA-256 is {got}, not the {sha256} given; it was removed: check the checksum, or rerun to download it again")
+    return got
+
+# %% ../nbs/00_data.ipynb #bb351592
+def _record(dest:Path)->Path: return dest.with_name(f'.{dest.name}.json')
+
+def _write_record(dest:Path, url:str, digest:str):
+    with atomic_path(_record(dest)) as tmp: tmp.write_text(json.dumps(dict(url=url, bytes=dest.stat().st_size, sha256=digest)))
+
+def _reuse(url:str, dest:Path, sha256:str|None, timeout:float=60)->Path:
+    "Accept an existing `dest` if its size (and checksum, if given) are the download's; otherwise refuse it."
+    rec = json.loads(_record(dest).read_text()) if _record(dest).exists() else {}
+    rec = rec if rec.get('url') == url else {}
+    if 'bytes' in rec: want = rec['bytes']
+    else: _, r = _open(url, method='HEAD', timeout=timeout); r.close(); want = _total(r)
+    n = dest.stat().st_size
+    if want is not None and n != want: raise CourseDataError(f"{dest} holds {n:,} bytes but {url} has {want:,}; delete it and rerun to download it again")
+    if sha256 and rec.get('sha256', '') != sha256.strip().lower() and _sha256(dest) != sha256.strip().lower():
+        raise CourseDataError(f"{dest}: its SHA-256 is not the {sha256} given; delete it and rerun to download it again")
+    if not rec: _write_record(dest, url, _sha256(dest))
+    return dest
+
+# %% ../nbs/00_data.ipynb #f3065ab9
+def download(url:str, # the address (http or https)
+             dest:str|Path, # the file to write; `dest.partial` beside it holds an unfinished download
+             sha256:str|None=None, # the file's SHA-256 hex digest, checked when given
+             progress:bool|None=None, # show a progress bar (None: when stderr is a terminal)
+             chunk:int=1<<20, # bytes per read
+             timeout:float=60, # seconds a connection may stall
+            )->Path: # `dest`
+    "Download `url` to `dest`: resume a partial download, check its size and checksum, then rename it into place."
+    dest = Path(dest)
+    try: dest.parent.mkdir(parents=True, exist_ok=True); lock = open(dest.with_name(f'.{dest.name}.lock'), 'w')
+    except OSError as e: raise CourseDataError(f"{dest.parent}: cannot write there ({e.strerror or e}); choose another folder") from None
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if dest.exists(): return _reuse(url, dest, sha256, timeout)
+        part = dest.with_name(dest.name + '.partial')
+        digest = _check_size(url, part, _stream(url, part, progress, chunk, timeout), sha256)
+        os.replace(part, dest); _write_record(dest, url, digest)
+    return dest
+
+# %% ../nbs/00_data.ipynb #1e34f017
+def _gunzip(src:Path, dest:Path, chunk:int=1<<20)->Path:
+    "Unpack a gzip file to `dest` atomically; a damaged or truncated file is refused."
+    import gzip, shutil, zlib
+    try:
+        with gzip.open(src) as f, atomic_path(dest) as tmp, open(tmp, 'wb') as g: shutil.copyfileobj(f, g, chunk)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        raise CourseDataError(f"{src} is not a whole gzip file ({e}); delete it and rerun to download it again") from None
+    except OSError as e: raise CourseDataError(f"{e.filename or dest}: {e.strerror or e}; free some disk space or choose another cache folder, then rerun") from None
+    return dest
+
+# %% ../nbs/00_data.ipynb #cf10b326
+def fetch_release(out:str|Path, # folder for train.h5ad and test.h5ad
+                  url:str=RELEASE_URL, # the release (or a copy of it); a name ending in .gz is unpacked
+                  sha256:str|None=None, # SHA-256 of the downloaded file, checked when given
+                  n_genes:int=5_000, # genes kept by seurat_v3 selection
+                  test_frac:float=0.25, # share of cells copied into test.h5ad
+                  seed:int=0, # random seed of the test subset
+                  cache:str|Path|None=None, # cache folder (see `cache_dir`); the download goes to its downloads/
+                  progress:bool|None=None, # download progress bar (None: when stderr is a terminal)
+                  log=None, # called with one line per step, e.g. `print`
+                 )->dict: # what the pair was made from, and its shapes
+    "Download the public release, unpack it and convert it to a course pair in `out`; a finished step is not redone."
+    from urllib.parse import urlparse
+    say, out = log or (lambda m: None), Path(out)
+    params, man = dict(url=url, n_genes=n_genes, test_frac=test_frac, seed=seed), out/'source.json'
+    if man.exists() and (m := json.loads(man.read_text())).get('params') == params and all((out/f).exists() for f in ('train.h5ad', 'test.h5ad')):
+        say(f"convert: {out} already holds the pair made from {url}"); return m
+    got = cache_dir(cache)/'downloads'/(Path(urlparse(url).path).name or 'release.h5ad.gz')
+    h5 = got.with_suffix('') if got.suffix == '.gz' else got
+    if h5.exists(): say(f"download: {h5} is here already")
+    else:
+        download(url, got, sha256, progress); say(f"download: {got} ({got.stat().st_size/1e9:.2f} GB, SHA-256 {json.loads(_record(got).read_text())['sha256']})")
+    if h5 != got and got.exists():
+        _gunzip(got, h5); got.unlink(); _record(got).unlink(missing_ok=True); say(f"unpack: {h5} ({h5.stat().st_size/1e9:.2f} GB)")
+    say(f"convert: {h5.name} to a course pair in {out} ({n_genes:,} genes by seurat_v3)")
+    tr, te = to_course(read_h5ad(h5), n_genes=n_genes, test_frac=test_frac, seed=seed); write_pair(tr, te, out)
+    m = dict(params=params, source=str(h5), train=list(tr.shape), test=list(te.shape))
+    with atomic_path(man) as tmp: tmp.write_text(json.dumps(m, indent=1))
+    return m
 
 # %% ../nbs/00_data.ipynb #1b304f86
 def summarize(adata:ad.AnnData, # a course-layout AnnData
