@@ -774,6 +774,11 @@ def _gunzip(src:Path, dest:Path, chunk:int=1<<20)->Path:
     return dest
 
 # %% ../nbs/00_data.ipynb #cf10b326
+def _same_sha(sha256:str|None, digest:str|None, what:Path):
+    "Refuse `what` when it was made from a download whose recorded SHA-256 is not the one given."
+    if sha256 and digest and digest != sha256.strip().lower():
+        raise CourseDataError(f"{what} was made from a download whose SHA-256 is {digest}, not the {sha256} given; delete it and rerun to download it again")
+
 def fetch_release(out:str|Path, # folder for train.h5ad and test.h5ad
                   url:str=RELEASE_URL, # the release (or a copy of it); a name ending in .gz is unpacked
                   sha256:str|None=None, # SHA-256 of the downloaded file, checked when given
@@ -788,18 +793,19 @@ def fetch_release(out:str|Path, # folder for train.h5ad and test.h5ad
     from urllib.parse import urlparse
     say, out = log or (lambda m: None), Path(out)
     params, man = dict(url=url, n_genes=n_genes, test_frac=test_frac, seed=seed), out/'source.json'
-    if man.exists() and (m := json.loads(man.read_text())).get('params') == params and all((out/f).exists() for f in ('train.h5ad', 'test.h5ad')):
-        say(f"convert: {out} already holds the pair made from {url}"); return m
+    m = json.loads(man.read_text()) if man.exists() else {}
+    if m.get('params') == params and all((out/f).exists() for f in ('train.h5ad', 'test.h5ad')):
+        _same_sha(sha256, m.get('sha256'), out); say(f"convert: {out} already holds the pair made from {url}"); return m
     got = cache_dir(cache)/'downloads'/(Path(urlparse(url).path).name or 'release.h5ad.gz')
     h5 = got.with_suffix('') if got.suffix == '.gz' else got
-    if h5.exists(): say(f"download: {h5} is here already")
-    else:
-        download(url, got, sha256, progress); say(f"download: {got} ({got.stat().st_size/1e9:.2f} GB, SHA-256 {json.loads(_record(got).read_text())['sha256']})")
-    if h5 != got and got.exists():
-        _gunzip(got, h5); got.unlink(); _record(got).unlink(missing_ok=True); say(f"unpack: {h5} ({h5.stat().st_size/1e9:.2f} GB)")
+    if not h5.exists(): download(url, got, sha256, progress)
+    digest = json.loads(_record(got).read_text()).get('sha256') if _record(got).exists() else None
+    _same_sha(sha256, digest, h5)
+    say(f"download: {h5} is here already" if h5.exists() and h5 != got else f"download: {got} ({got.stat().st_size:,} bytes, SHA-256 {digest})")
+    if h5 != got and got.exists(): _gunzip(got, h5); got.unlink(); say(f"unpack: {h5} ({h5.stat().st_size:,} bytes)")
     say(f"convert: {h5.name} to a course pair in {out} ({n_genes:,} genes by seurat_v3)")
     tr, te = to_course(read_h5ad(h5), n_genes=n_genes, test_frac=test_frac, seed=seed); write_pair(tr, te, out)
-    m = dict(params=params, source=str(h5), train=list(tr.shape), test=list(te.shape))
+    m = dict(params=params, source=str(h5), sha256=digest, train=list(tr.shape), test=list(te.shape))
     with atomic_path(man) as tmp: tmp.write_text(json.dumps(m, indent=1))
     return m
 
