@@ -40,6 +40,13 @@ def _check(a):
     print(f"X = counts / size factors: {'yes' if rel < 1e-5 else f'no (largest relative difference {rel:.3g})'}")
     print("OK: the course layout holds")
 
+# %% ../nbs/09_cli.ipynb #7a502702
+def _fetch(a):
+    from sadvae.data import fetch_release, RELEASE_URL
+    m = fetch_release(a.out, url=a.url or RELEASE_URL, sha256=a.sha256, n_genes=a.genes, cache=a.cache, log=lambda s: print(s, flush=True))
+    (n, g), k = m['train'], m['test'][0]
+    print(f"wrote {Path(a.out)/'train.h5ad'} ({n:,} x {g:,}) and {Path(a.out)/'test.h5ad'} ({k:,} x {g:,})")
+
 # %% ../nbs/09_cli.ipynb #0a6650a4
 def _data_dir(a):
     from sadvae.data import default_data
@@ -303,7 +310,7 @@ def parser()->argparse.ArgumentParser:
     w = sub.add_parser('site', help='render the report website and PDF offline from _quarto.yml and the notebooks', formatter_class=fmt)
     w.add_argument('--out', default='_site', help='site folder'); w.add_argument('--config', default='_quarto.yml', help='the Quarto project file')
     w.add_argument('--no-pdf', action='store_true', help='skip the PDF (typeset with pandoc and Typst)'); w.set_defaults(fn=_site)
-    data = sub.add_parser('data', help='simulate, convert and check course-layout data', formatter_class=fmt)
+    data = sub.add_parser('data', help='simulate, fetch, convert and check course-layout data', formatter_class=fmt)
     dsub = data.add_subparsers(dest='data_cmd', required=True, metavar='ACTION')
     s = dsub.add_parser('simulate', help='write a simulated train/test pair', formatter_class=fmt)
     s.add_argument('--out', required=True, help='output folder'); s.add_argument('--cells', type=int, default=72_208, help='training cells')
@@ -315,6 +322,11 @@ def parser()->argparse.ArgumentParser:
     c.add_argument('--genes', type=int, default=5_000, help='genes kept by seurat_v3 selection')
     c.add_argument('--test-frac', type=float, default=0.25, help='share of cells copied into test.h5ad')
     c.add_argument('--seed', type=int, default=0, help='random seed of the test subset'); c.set_defaults(fn=_convert)
+    f = dsub.add_parser('fetch', help='download the public release (GEO GSE194122, CITE-seq BMMC, about 90,000 cells) and convert it to a course pair', formatter_class=fmt,
+                        description='Download (resumable: rerun after a break), unpack and convert the release, each finished step kept; then train on it with `sadvae run --data DIR`.')
+    f.add_argument('--out', required=True, metavar='DIR', help='output folder'); f.add_argument('--url', default=None, metavar='URL', help="the file's address (default: GEO's GSE194122_openproblems_neurips2021_cite_BMMC_processed.h5ad.gz)")
+    f.add_argument('--sha256', default=None, metavar='HEX', help="the downloaded file's SHA-256, checked when given"); f.add_argument('--genes', type=int, default=5_000, metavar='N', help='genes kept by seurat_v3 selection')
+    f.add_argument('--cache', default=None, metavar='DIR', help='cache folder; the download goes to its downloads/ (default: $SADVAE_CACHE, else ~/.cache/sadvae)'); f.set_defaults(fn=_fetch)
     k = dsub.add_parser('check', help='validate a file or a folder holding a pair', formatter_class=fmt)
     k.add_argument('path', help='an .h5ad file or a folder with train.h5ad and test.h5ad'); k.set_defaults(fn=_check)
     return p
