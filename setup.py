@@ -40,6 +40,7 @@ setuptools.setup(
     keywords=cfg['keywords'],
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
+    package_data={cfg['lib_path']: ['assets/*']},  # the real 600-cell sample and its provenance
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'eval': eval_requirements},
     python_requires='>=' + min_python,

@@ -11,15 +11,16 @@ import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad
 
 # %% auto #0
-__all__ = ['COURSE_OBS', 'COURSE_VAR', 'COURSE_SHAPE', 'CELL_TYPES', 'SITE_DONORS', 'BATCHES', 'DONORS', 'SIM_VERSION', 'SCALES',
-           'RELEASE_URL', 'RELEASE_CELLS', 'WRITEUP_STATS', 'COURSE_STATS', 'WRITEUP_REBUILD', 'WRITEUP_ARCHS',
-           'WRITEUP', 'WRITEUP_LOSS', 'WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP_CHOSEN', 'WRITEUP_MARGINS', 'FIDELITY',
-           'CourseDataError', 'read_h5ad', 'check_counts', 'x_relation', 'check_course', 'check_pair', 'pair_paths',
-           'load_course', 'atomic_path', 'write_h5ad', 'library_size_factors', 'quick_clusters', 'pooled_size_factors',
-           'processed_counts', 'SimParams', 'course_anndata', 'test_subset', 'simulate_course', 'write_pair',
-           'to_course', 'sim_code', 'cache_dir', 'default_data', 'report_paths', 'download', 'fetch_release',
-           'summarize', 'data_banner', 'writeup_table', 'value_stats', 'gene_stats', 'realism_table', 'fidelity_table',
-           'plot_realism', 'sample_like_real', 'size_factor_table']
+__all__ = ['COURSE_OBS', 'COURSE_VAR', 'COURSE_SHAPE', 'CELL_TYPES', 'SITE_DONORS', 'BATCHES', 'DONORS', 'REAL_SAMPLE',
+           'SIM_VERSION', 'SCALES', 'RELEASE_URL', 'RELEASE_CELLS', 'WRITEUP_STATS', 'COURSE_STATS', 'WRITEUP_REBUILD',
+           'WRITEUP_ARCHS', 'WRITEUP', 'WRITEUP_LOSS', 'WRITEUP_RECON', 'WRITEUP_KL', 'WRITEUP_CHOSEN',
+           'WRITEUP_MARGINS', 'FIDELITY', 'CourseDataError', 'read_h5ad', 'check_counts', 'x_relation', 'check_course',
+           'check_pair', 'pair_paths', 'load_course', 'atomic_path', 'write_h5ad', 'library_size_factors',
+           'quick_clusters', 'pooled_size_factors', 'processed_counts', 'SimParams', 'course_anndata', 'test_subset',
+           'round_sig', 'simulate_course', 'write_pair', 'to_course', 'real_sample_path', 'real_sample', 'sim_code',
+           'cache_dir', 'default_data', 'report_paths', 'data_digest', 'first_difference', 'simulation_digests',
+           'download', 'fetch_release', 'summarize', 'data_banner', 'writeup_table', 'value_stats', 'gene_stats',
+           'realism_table', 'fidelity_table', 'plot_realism', 'sample_like_real', 'size_factor_table']
 
 # %% ../nbs/00_data.ipynb #9d278f53
 COURSE_OBS = ['GEX_n_genes_by_counts', 'GEX_pct_counts_mt', 'GEX_size_factors', 'GEX_phase',
@@ -260,33 +261,86 @@ def _cluster_factors(c:sp.csr_matrix, # one cluster's counts
     sf = np.empty(len(lib)); sf[o] = theta * lib[o] / lib.mean()
     return _clean(sf, np.diff(c.indptr))
 
+# %% ../nbs/00_data.ipynb #e43f520a
+def _orthonormal(B:np.ndarray, # rows to make orthonormal
+                )->np.ndarray: # the same span, orthonormal rows
+    "Modified Gram-Schmidt on the rows of `B`, in elementwise float64 arithmetic."
+    B = np.array(B, np.float64)
+    for j in range(len(B)):
+        for i in range(j): B[j] -= (B[i]*B[j]).sum() * B[i]
+        B[j] /= np.sqrt((B[j]*B[j]).sum())
+    return B
+
+# %% ../nbs/00_data.ipynb #30bb8cea
+def _top_axes(S:sp.spmatrix, # cells x genes
+              k:int,         # axes wanted
+              seed:int=0,    # seed of the starting axes
+              n_iter:int=7,  # rounds of subspace iteration
+             )->np.ndarray:  # k x genes, orthonormal rows spanning the top principal subspace of the centred `S`
+    "The top-k principal subspace of a sparse matrix by subspace iteration, with sparse products only."
+    S = sp.csr_matrix(S, dtype=np.float64); m = np.asarray(S.mean(0)).ravel(); St = S.T.tocsr()
+    B = _orthonormal(np.random.default_rng(seed).standard_normal((k, S.shape[1])))
+    for _ in range(n_iter):
+        Y = S @ B.T - (B*m).sum(1)  # the centred cells on the axes
+        B = _orthonormal((St @ Y).T - Y.sum(0)[:, None]*m)
+    return B
+
+# %% ../nbs/00_data.ipynb #fa2a30be
+def _sqdist(P:np.ndarray, # points x dimensions
+            C:np.ndarray, # centres x dimensions
+           )->np.ndarray: # points x centres
+    "Squared Euclidean distances, summed one dimension at a time."
+    d = np.zeros((len(P), len(C)))
+    for j in range(P.shape[1]): d += (P[:, j, None] - C[None, :, j])**2
+    return d
+
+def _kmeans(P:np.ndarray, # points x dimensions
+            k:int,        # clusters
+            seed:int=0,   # seed of the starts
+            n_init:int=3, # starts; the one with the least within-cluster sum of squares is kept
+            max_iter:int=100, # Lloyd iterations per start
+           )->np.ndarray: # a cluster number per point
+    "Lloyd's k-means from k-means++ starts, in elementwise float64 arithmetic."
+    rng, P, best = np.random.default_rng(seed), np.asfortranarray(P, np.float64), None
+    for _ in range(n_init):
+        C = P[[rng.integers(len(P))]]; d2 = _sqdist(P, C)[:, 0]
+        while len(C) < k:  # k-means++: the next start drawn in proportion to the squared distance to the nearest
+            cs = np.cumsum(d2); i = min(int(np.searchsorted(cs, rng.random()*cs[-1])), len(P)-1)
+            C = np.vstack([C, P[i]]); d2 = np.minimum(d2, _sqdist(P, P[[i]])[:, 0])
+        lab = None
+        for _ in range(max_iter):
+            new = _sqdist(P, C).argmin(1)
+            if lab is not None and (new == lab).all(): break
+            lab, n = new, np.bincount(new, minlength=k)
+            sums = np.stack([np.bincount(lab, P[:, j], k) for j in range(P.shape[1])], 1)
+            C = np.where(n[:, None] > 0, sums / np.maximum(n, 1)[:, None], C)  # an emptied cluster keeps its centre
+        inertia = _sqdist(P, C).min(1).sum()
+        if best is None or inertia < best[0]: best = (inertia, lab)
+    return best[1]
+
 # %% ../nbs/00_data.ipynb #b2c3a89f
 def quick_clusters(counts,                  # cells x genes raw counts
-                   cells_per_cluster:int=2000, # about this many cells per cluster (at least 6 clusters of `min_size`, where the cells allow)
+                   cells_per_cluster:int=1000, # about this many cells per cluster (at least 6 clusters of `min_size`, where the cells allow)
                    min_size:int=100,        # clusters smaller than this join their nearest neighbour
                    n_pcs:int=20,            # principal components to cluster on
                    n_genes:int=2000,        # the most variable log-normalised genes used
                    seed:int=0,              # random seed
                   )->np.ndarray:            # a cluster number per cell
-    "Coarse clusters for pooling: k-means on principal components of log-normalised counts."
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.cluster import KMeans
-    from threadpoolctl import threadpool_limits
+    "Coarse clusters for pooling: k-means on the principal subspace of log-normalised counts, the same on every CPU."
     n = counts.shape[0]; k = max(n // cells_per_cluster, min(n // min_size, 6))
     if k <= 1: return np.zeros(n, int)
-    c = sp.csr_matrix(counts, dtype=np.float32); s = 1e4/np.asarray(c.sum(1)).ravel()
+    c = sp.csr_matrix(counts, dtype=np.float64); s = 1e4/np.asarray(c.sum(1)).ravel()
     def lognorm(m): m.data = np.log1p(m.data); return m
     fit_on = np.sort(np.random.default_rng(seed).choice(n, min(n, 20_000), replace=False))  # genes and axes from a subsample
     S = lognorm(sp.diags(s[fit_on]) @ c[fit_on]); m = np.asarray(S.mean(0)).ravel()
-    genes = np.sort(np.argsort(np.asarray(S.multiply(S).mean(0)).ravel() - m*m)[::-1][:n_genes])
-    with threadpool_limits(1):  # threaded BLAS and OpenMP reorder sums, and k-means then moves cells: one thread, the same clusters everywhere
-        svd = TruncatedSVD(min(n_pcs, len(genes)-1, len(fit_on)-1), random_state=seed).fit(S[:, genes])
-        pcs = svd.transform(lognorm(sp.diags(s) @ c[:, genes]))  # every cell projected
-        lab = KMeans(k, n_init=3, random_state=seed).fit_predict(pcs)
+    genes = np.sort(np.argsort(np.asarray(S.multiply(S).mean(0)).ravel() - m*m, kind='stable')[::-1][:n_genes])
+    B = _top_axes(S[:, genes], min(n_pcs, len(genes)-1, len(fit_on)-1), seed)
+    pcs = lognorm(sp.diags(s) @ c[:, genes]) @ B.T  # every cell on the axes
+    lab = _kmeans(pcs, k, seed)
     big = np.flatnonzero(np.bincount(lab, minlength=k) >= min_size)
     if len(big) == 0: return np.zeros(n, int)
     cent = np.stack([pcs[lab == j].mean(0) for j in big]); small = ~np.isin(lab, big)
-    if small.any(): lab[small] = big[((pcs[small, None] - cent[None])**2).sum(-1).argmin(1)]
+    if small.any(): lab[small] = big[_sqdist(pcs[small], cent).argmin(1)]
     return np.unique(lab, return_inverse=True)[1]
 
 # %% ../nbs/00_data.ipynb #d176fcf3
@@ -445,6 +499,16 @@ def _obs_table(p, batch, site, donor, ctype, phase, rng):
         is_train=cat(np.where(site == 4, 'test', 'train'), ['train', 'test', 'iid_holdout'])), index=names)
     return obs[COURSE_OBS]
 
+# %% ../nbs/00_data.ipynb #438631a8
+def _fma_rows(U:np.ndarray, # cells x k, float32
+              V:np.ndarray, # k x genes, float32
+             )->np.ndarray: # U @ V, float32, the same bits on every CPU
+    "`U @ V` as a chain of fused multiply-adds over k, emulated in float64 so that no BLAS kernel decides the rounding."
+    U, V = U.astype(np.float64), V.astype(np.float64)
+    acc = (U[:, :1] * V[0]).astype(np.float32)  # a float32 product is exact in float64: one rounding, as a fused multiply-add makes
+    for j in range(1, U.shape[1]): acc = (U[:, j, None] * V[j] + acc).astype(np.float32)
+    return acc
+
 # %% ../nbs/00_data.ipynb #adb3197e
 def _draw_counts(p, T, phase_eff, base, theta, batch, site, donor, ctype, phase, mt_ids, rng, block=4096, hb_ids=()):
     "Negative-binomial counts of all cells over the gene pool, as CSR float32."
@@ -458,7 +522,7 @@ def _draw_counts(p, T, phase_eff, base, theta, batch, site, donor, ctype, phase,
     blocks = []
     for s in range(0, n, block):
         sl = slice(s, min(s+block, n))
-        eta = eta0[ctype[sl]] + phase_eff[phase[sl]] + site_sh[site[sl]] + donor_sh[donor[sl]] + U[sl] @ V
+        eta = eta0[ctype[sl]] + phase_eff[phase[sl]] + site_sh[site[sl]] + donor_sh[donor[sl]] + _fma_rows(U[sl], V)
         eta[:, mt_ids] += mt_cell[sl, None]; eta[:, list(hb_ids)] += hb_cell[sl, None]
         eta -= eta.max(1, keepdims=True); np.exp(eta, out=eta); eta *= (lib[sl] / eta.sum(1))[:, None]
         g = rng.standard_gamma(np.broadcast_to(th, eta.shape), dtype=np.float32)
@@ -508,6 +572,14 @@ def test_subset(train:ad.AnnData, # the training AnnData
     idx = np.sort(np.random.default_rng(seed).choice(train.n_obs, n, replace=False))
     return train[idx].copy()
 
+# %% ../nbs/00_data.ipynb #c840e46d
+def round_sig(v:np.ndarray, # positive numbers
+              digits:int=7, # significant digits kept
+             )->np.ndarray: # `v` rounded, float64
+    "Round each number to a fixed number of significant digits."
+    v = np.asarray(v, np.float64)
+    return np.array([float(f'{x:.{digits}g}') for x in v.tolist()])
+
 # %% ../nbs/00_data.ipynb #7c7a29c1
 def simulate_course(out:str|Path|None=None, # folder to write train.h5ad and test.h5ad into (optional)
                     n_cells:int=72_208, # training cells
@@ -530,11 +602,11 @@ def simulate_course(out:str|Path|None=None, # folder to write train.h5ad and tes
     mt_ids = [idx[g] for g in _MT_GENES if g in idx]
     counts = _draw_counts(p, T, phase_eff, base, theta, batch, site, donor, ctype, phase, mt_ids, rng, hb_ids=[idx[g] for g in _HB_GENES if g in idx])
     obs['GEX_n_genes_by_counts'], obs['GEX_pct_counts_mt'] = _qc(counts, names)
-    obs['GEX_size_factors'] = library_size_factors(counts)  # the pool's; pooled factors replace them below
+    obs['GEX_size_factors'] = round_sig(library_size_factors(counts))  # the pool's; pooled factors replace them below
     var = pd.DataFrame(dict(gene_id=[f'ENSG{100000+int(hashlib.md5(g.encode()).hexdigest()[:6], 16):011d}' for g in names]), index=names)
     train = course_anndata(counts, obs, var, p.n_genes)
     if p.size_factors == 'pooled':  # deconvolved on the kept genes (see the text above)
-        train.obs['GEX_size_factors'] = sf = pooled_size_factors(train.layers['counts'], seed=seed)
+        train.obs['GEX_size_factors'] = sf = round_sig(pooled_size_factors(train.layers['counts'], seed=seed))
         train.X = processed_counts(train.layers['counts'], sf, np.float32); train.X.sort_indices()
     train.uns['sadvae_sim'] = asdict(p)
     test = test_subset(train, n=p.n_test, seed=seed+1)
@@ -604,8 +676,31 @@ def to_course(adata:ad.AnnData, # public GSE194122 file, or any AnnData with raw
     check_course(train, 'converted data')
     return train, test_subset(train, test_frac, seed=seed)
 
+# %% ../nbs/00_data.ipynb #f371c0ee
+REAL_SAMPLE = dict(file='bmmc_cite_gex_600.h5ad', bytes=1_578_699,
+                   sha256='e111b6ad48f7236b9291dab56d0aa2ebcc1a5f8d1d402fa232d9bfe3d1af6f61',
+                   source='openproblems-bio/neurips2021_multimodal_viash@257fabda51c9e699f6de11f369f18b12368f9c64:'
+                          'resources_test/common/openproblems_bmmc_cite_starter/openproblems_bmmc_cite_starter.output_rna.h5ad',
+                   citation='Luecken et al., A sandbox for prediction and integration of DNA, RNA, and proteins in single cells, '
+                            'NeurIPS 2021 Datasets and Benchmarks; GEO GSE194122')
+
+def real_sample_path()->Path:
+    "Where the real 600-cell sample lies inside the installed package."
+    from importlib.resources import files
+    return Path(str(files('sadvae')))/'assets'/REAL_SAMPLE['file']
+
+# %% ../nbs/00_data.ipynb #ca4d7a35
+def real_sample(path:str|Path|None=None, # another file of real cells to read instead (default: `$SADVAE_REAL_600`, else the shipped sample)
+               )->ad.AnnData:            # the file as published: raw counts in layers['counts'], obs `size_factors`, `cell_type`, `batch`
+    "The real 600-cell BMMC sample shipped with sadvae (or another real file), its checksum checked."
+    p = Path(path or os.environ.get('SADVAE_REAL_600') or real_sample_path())
+    if p == real_sample_path():
+        if not p.exists(): raise CourseDataError(f"{p} is missing from the installed package; reinstall sadvae (pip install --force-reinstall sadvae)")
+        if hashlib.sha256(p.read_bytes()).hexdigest() != REAL_SAMPLE['sha256']: raise CourseDataError(f"{p} is damaged (its SHA-256 is not {REAL_SAMPLE['sha256']}); reinstall sadvae")
+    return read_h5ad(p)
+
 # %% ../nbs/00_data.ipynb #8c9419da
-SIM_VERSION = 4  # 3: scran-style pooled size factors, haemoglobin-dominated erythroid cells, narrower depths; 4: exact, repeatable deconvolution with scran's pool sizes
+SIM_VERSION = 5  # 3: scran-style pooled size factors, haemoglobin-dominated erythroid cells, narrower depths; 4: exact, repeatable deconvolution with scran's pool sizes; 5: no BLAS anywhere (the same bits on every CPU), factors to 7 digits
 SCALES = dict(full=dict(n_cells=72_208, n_test=18_052, n_genes=5_000),
               small=dict(n_cells=4_000, n_test=1_000, n_genes=1_000))
 
@@ -613,7 +708,7 @@ def sim_code()->str:
     "A digest of the simulator's code and tables: cached data made by other code is never reused."
     import inspect
     fns = [_gene_pool, _programmes, _design, _draw_types, _obs_table, _draw_counts, _qc, course_anndata, test_subset,
-           simulate_course, library_size_factors, processed_counts, pooled_size_factors, quick_clusters, _cluster_factors, _pool_medians, _ring_lstsq, _ring, _clean]
+           simulate_course, library_size_factors, processed_counts, pooled_size_factors, quick_clusters, _top_axes, _orthonormal, _kmeans, _sqdist, _fma_rows, round_sig, _cluster_factors, _pool_medians, _ring_lstsq, _ring, _clean]
     parts = [inspect.getsource(f) for f in fns] + [CELL_TYPES.to_csv(), repr(_MARKERS), repr(_HB_UP), repr(_CYCLING), repr(asdict(SimParams()))]
     return hashlib.sha256('\n'.join(parts).encode()).hexdigest()[:12]
 
@@ -651,6 +746,50 @@ def report_paths(scale:str='full', # scale of the built-in data, used when no ru
     env = os.environ.get; res = Path(env('SADVAE_RESULTS') or Path(root)/'results')
     return dict(data=Path(env('SADVAE_DATA') or default_data(scale)), results=res,
                 grid=Path(env('SADVAE_GRID') or res/'grid'), models=Path(env('SADVAE_MODELS') or res/'models'))
+
+# %% ../nbs/00_data.ipynb #c13fb347
+def _sha(*arrays)->str: return hashlib.sha256(b''.join(np.ascontiguousarray(a).tobytes() for a in arrays)).hexdigest()[:16]
+
+def _csr_sha(m)->str:
+    m = sp.csr_matrix(m, copy=True); m.sort_indices(); return _sha(m.indptr.astype(np.int64), m.indices.astype(np.int64), m.data)
+
+def _text(v)->str: return repr(float(v)) if isinstance(v, (float, np.floating)) else str(v)  # floats in full, so no digit is lost
+
+def data_digest(adata:ad.AnnData, # a course-layout AnnData
+               )->pd.Series:      # named entries, as text, in the order the data are made
+    "The fingerprint of a course-layout AnnData: size, counts, size factors and `X`, each with statistics and a SHA-256."
+    c, sf, X = adata.layers['counts'], adata.obs['GEX_size_factors'].to_numpy(np.float64), adata.X
+    return pd.Series({'cells': adata.n_obs, 'genes': adata.n_vars, 'cell and gene names': _sha(np.array(adata.obs_names, 'U'), np.array(adata.var_names, 'U')),
+        'cell types': _sha(np.array(adata.obs['cell_type'].astype(str), 'U')), 'counts, nonzero': sp.csr_matrix(c).nnz,
+        'counts, sum': float(c.sum(dtype=np.float64)), 'counts, SHA-256': _csr_sha(c),
+        'size factors, min': sf.min(), 'size factors, max': sf.max(), 'size factors, SHA-256': _sha(sf),
+        'X, nonzero': sp.csr_matrix(X).nnz, 'X, max': float(X.max()), 'X, SHA-256': _csr_sha(X)}).map(_text).rename('value')
+
+# %% ../nbs/00_data.ipynb #cca8e1bd
+def first_difference(a:pd.Series, # a `data_digest`
+                     b:pd.Series, # another
+                    )->str|None:  # the first entry that differs, or None when they agree
+    "The first entry at which two digests differ."
+    diff = [k for k in a.index if str(a.get(k)) != str(b.get(k))]
+    return diff[0] if diff else None
+
+# %% ../nbs/00_data.ipynb #e938ff2d
+def simulation_digests(env_sets:dict, # name -> environment variables of one process (e.g. OPENBLAS_CORETYPE)
+                       threads:tuple=(1, 2), # BLAS and OpenMP threads, tried in turn in each process
+                       timeout:float=600, # seconds a process may take
+                       **sim, # `simulate_course` options
+                      )->pd.DataFrame: # one column per process and thread count: the `data_digest` of the simulated train file
+    "Simulate the same data in separate processes, each with its own environment, and collect their digests."
+    import subprocess, sys, concurrent.futures as cf
+    code = ("import json, sys\nfrom threadpoolctl import threadpool_limits\nfrom sadvae.data import simulate_course, data_digest\nout = {}\n"
+            f"for t in {list(threads)!r}:\n    with threadpool_limits(t): out[t] = data_digest(simulate_course(None, **{sim!r})[0]).to_dict()\n"
+            "json.dump(out, sys.stdout)")
+    def one(env):
+        r = subprocess.run([sys.executable, '-c', code], env=os.environ | env, capture_output=True, text=True, timeout=timeout)
+        if r.returncode: raise RuntimeError(f"the simulation failed under {env}: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
+        return json.loads(r.stdout)
+    with cf.ThreadPoolExecutor(2) as ex: res = dict(zip(env_sets, ex.map(one, env_sets.values())))
+    return pd.DataFrame({f'{n}, {t} thread{"s" if int(t) > 1 else ""}': pd.Series(d) for n, r in res.items() for t, d in r.items()})
 
 # %% ../nbs/00_data.ipynb #0d6ed082
 RELEASE_URL = 'https://ftp.ncbi.nlm.nih.gov/geo/series/GSE194nnn/GSE194122/suppl/GSE194122_openproblems_neurips2021_cite_BMMC_processed.h5ad.gz'

@@ -16,11 +16,11 @@ from .preprocess import DATASETS
 from .train import (cached_model, load_latent, save_latent, eval_cells, model_input, stable_hash, adata_fingerprint)
 
 # %% auto #0
-__all__ = ['DATASET_LABELS', 'TERMS', 'HELDOUT_DONORS', 'KNN_TIE', 'RESOLUTIONS', 'with_means', 'read_grid', 'loss_table',
-           'beside_writeup', 'claims', 'read_history', 'plot_training', 'read_latents', 'frame_digest', 'map_2d',
-           'plot_maps', 'chosen_model', 'pick_name', 'input_pcs', 'knn_accuracy', 'knn_call', 'leiden_scores',
-           'scib_scores', 'latent_metrics', 'metrics_table', 'pca_baseline', 'quiet_scvi', 'scvi_baseline',
-           'extra_specs', 'run_extras', 'study_latents', 'verdict', 'split_table', 'write_results']
+__all__ = ['DATASET_LABELS', 'TERMS', 'PCA_METHOD', 'HELDOUT_DONORS', 'KNN_TIE', 'RESOLUTIONS', 'with_means', 'read_grid',
+           'loss_table', 'beside_writeup', 'claims', 'read_history', 'plot_training', 'read_latents', 'frame_digest',
+           'map_2d', 'plot_maps', 'chosen_model', 'pick_name', 'RepeatablePCA', 'input_pcs', 'knn_accuracy', 'knn_call',
+           'leiden_scores', 'scib_scores', 'latent_metrics', 'metrics_table', 'pca_baseline', 'quiet_scvi',
+           'scvi_baseline', 'extra_specs', 'run_extras', 'study_latents', 'verdict', 'split_table', 'write_results']
 
 # %% ../nbs/06_results.ipynb #7dae31cb
 DATASET_LABELS = DATASETS['dataset'].to_dict()  # 'processed' -> 'Dataset 1', ...
@@ -195,7 +195,56 @@ def pick_name(model:tuple[str, str], # (architecture, dataset)
     return ' and '.join(names) or f'{model[0]} on {DATASET_LABELS[model[1]]}'
 
 
+# %% ../nbs/06_results.ipynb #66dcd67e
+def _grid(v:np.ndarray, # values
+          bits:int,     # significant bits kept below the largest magnitude
+         )->np.ndarray: # `v` rounded to a power-of-two grid, float64
+    "Round values to a power-of-two grid with `bits` bits below their largest magnitude."
+    v = np.asarray(v, np.float64); top = float(np.abs(v).max()) if v.size else 0.
+    if top == 0: return v.copy()
+    step = 2.0 ** (np.ceil(np.log2(top)) - bits); out = v / step
+    np.round(out, out=out); out *= step; return out
+
+def _exact_product(A:np.ndarray, B:np.ndarray)->np.ndarray:
+    "`A @ B` in float64 with both factors on grids where no partial sum rounds: the same bits under any BLAS."
+    room = 52 - int(np.ceil(np.log2(max(A.shape[1], 2))))  # bits of the two factors together, so that n products sum exactly
+    return _grid(A, room // 2) @ _grid(B, room - room // 2)
+
+# %% ../nbs/06_results.ipynb #0b2c4f4a
+class RepeatablePCA:
+    "PCA by subspace iteration with exact products: the same components, bit for bit, on any CPU and BLAS."
+    def __init__(self, n_components:int, # components kept
+                 seed:int=0,   # seed of the starting axes
+                 n_iter:int=7, # rounds of subspace iteration
+                 n_oversamples:int=10, # further axes iterated with them, as in a randomised SVD
+                ): self.n_components, self.seed, self.n_iter, self.n_oversamples = n_components, seed, n_iter, n_oversamples
+
+    def fit(self, X:np.ndarray): # cells x features
+        "Fit the mean and the principal axes of the rows of `X`."
+        from .data import _orthonormal
+        X = np.asarray(X, np.float64); self.mean_ = X.mean(0); Xc = X - self.mean_
+        k = min(self.n_components, *X.shape); m = min(k + self.n_oversamples, *X.shape)
+        B = _orthonormal(np.random.default_rng(self.seed).standard_normal((m, X.shape[1])))
+        for _ in range(self.n_iter): B = _orthonormal(_exact_product(_exact_product(Xc, B.T).T, Xc))
+        Y = _exact_product(Xc, B.T); w, V = np.linalg.eigh(_exact_product(Y.T, Y))  # the axes within the subspace, by variance
+        V = V[:, ::-1][:, :k]; V = V * np.sign(V[np.abs(V).argmax(0), np.arange(k)])  # the k largest, largest loading positive
+        self.components_ = _orthonormal(_exact_product(_grid(V, 30).T, B))
+        self.explained_variance_ratio_ = _grid(np.sort(w)[::-1][:k], 40) / (Xc*Xc).sum()  # each axis's share of the total variance
+        return self
+
+    def transform(self, X:np.ndarray)->np.ndarray:
+        "Coordinates of rows on the principal axes."
+        return _exact_product(np.asarray(X, np.float64) - self.mean_, self.components_.T)
+
+    def inverse_transform(self, Y:np.ndarray)->np.ndarray:
+        "Rows rebuilt from their coordinates."
+        return _exact_product(np.asarray(Y, np.float64), self.components_) + self.mean_
+
+    def fit_transform(self, X:np.ndarray)->np.ndarray: return self.fit(X).transform(X)
+
 # %% ../nbs/06_results.ipynb #8791b9c1
+PCA_METHOD = 'subspace iteration, exact products'  # in the keys of cached PCAs: results of another method are not reused
+
 def _dense_rows(cells, chunk=4096):
     "All rows of a `CellData`, transformed, as one dense float32 array."
     return np.concatenate([cells.rows(np.arange(s, min(s+chunk, len(cells))))[0].numpy() for s in range(0, len(cells), chunk)])
@@ -203,16 +252,15 @@ def _dense_rows(cells, chunk=4096):
 def input_pcs(adata:ad.AnnData,     # cells to map (course layout)
               dataset:str='processed', # which model input
               n_comps:int=50,       # principal components
-              seed:int=0,           # seed of the randomised PCA
+              seed:int=0,           # seed of the starting axes
               cache:str|Path|None=None, # a folder of results, looked up by the cells and these options
              )->pd.DataFrame:       # cells x components
     "Principal components of a model input (standardised on these cells), for maps of the data itself."
-    from sklearn.decomposition import PCA
-    f = Path(cache)/f'pcs_{stable_hash(adata_fingerprint(adata, dataset), dataset, n_comps, seed)}.npz' if cache is not None else None
+    f = Path(cache)/f'pcs_{stable_hash(adata_fingerprint(adata, dataset), dataset, n_comps, seed, PCA_METHOD)}.npz' if cache is not None else None
     if f is not None and f.exists():  # the very same values, so a map of them is found by its digest too
         with np.load(f) as d: return pd.DataFrame(d['pcs'], index=adata.obs_names)
     X = _dense_rows(model_input(adata, dataset)[0])
-    pcs = PCA(min(n_comps, *X.shape), svd_solver='randomized', random_state=seed).fit_transform(X)
+    pcs = RepeatablePCA(min(n_comps, *X.shape), seed).fit_transform(X).astype(np.float32)
     if f is not None:
         f.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(f) as tmp, open(tmp, 'wb') as fh: np.savez(fh, pcs=pcs)
@@ -336,19 +384,18 @@ def pca_baseline(train:ad.AnnData,   # training cells
                  dataset:str='processed', # model input, standardised as for the VAEs
                  n_comps:int=32,     # components (the latent size it stands in for)
                  eval_data:ad.AnnData|None=None, # cells whose components are kept (default: `valid`)
-                 seed:int=0,         # seed of the randomised SVD
+                 seed:int=0,         # seed of the starting axes
                 )->dict:             # summary: valid_recon (per-cell squared error) and seconds
     "PCA of a model input as a baseline: validation reconstruction error and the evaluation cells' components."
-    from sklearn.decomposition import PCA
     ev_ad = valid if eval_data is None else eval_data; d = Path(out)
-    key = stable_hash('pca', dataset, n_comps, seed, *[adata_fingerprint(a, dataset) for a in (train, valid, ev_ad)])
+    key = stable_hash('pca', dataset, n_comps, seed, PCA_METHOD, *[adata_fingerprint(a, dataset) for a in (train, valid, ev_ad)])
     if (s := _cached(d, key)) is not None: return s
     t = time.perf_counter(); cells, fitted = model_input(train, dataset)
-    pca = PCA(n_comps, svd_solver='randomized', random_state=seed).fit(_dense_rows(cells))
+    pca = RepeatablePCA(n_comps, seed).fit(_dense_rows(cells))
     xv = _dense_rows(model_input(valid, dataset, fitted=fitted)[0])
     recon = float(((xv - pca.inverse_transform(pca.transform(xv)))**2).sum(1).mean())
     ev = ev_ad[eval_cells(ev_ad.n_obs)]; d.mkdir(parents=True, exist_ok=True)
-    save_latent(d/'latent.npz', pca.transform(_dense_rows(model_input(ev, dataset, fitted=fitted)[0])), ev.obs_names)
+    save_latent(d/'latent.npz', pca.transform(_dense_rows(model_input(ev, dataset, fitted=fitted)[0])).astype(np.float32), ev.obs_names)
     s = dict(key=key, model='pca', dataset=dataset, n_comps=n_comps, valid_recon=recon, explained=float(pca.explained_variance_ratio_.sum()), seconds=round(time.perf_counter()-t, 1))
     _write_summary(d, s); return s
 
