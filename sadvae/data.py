@@ -18,9 +18,10 @@ __all__ = ['COURSE_OBS', 'COURSE_VAR', 'COURSE_SHAPE', 'CELL_TYPES', 'SITE_DONOR
            'check_pair', 'pair_paths', 'load_course', 'atomic_path', 'write_h5ad', 'library_size_factors',
            'quick_clusters', 'pooled_size_factors', 'processed_counts', 'SimParams', 'course_anndata', 'test_subset',
            'round_sig', 'simulate_course', 'write_pair', 'to_course', 'real_sample_path', 'real_sample', 'sim_code',
-           'cache_dir', 'default_data', 'report_paths', 'data_digest', 'first_difference', 'simulation_digests',
-           'download', 'fetch_release', 'summarize', 'data_banner', 'writeup_table', 'value_stats', 'gene_stats',
-           'realism_table', 'fidelity_table', 'plot_realism', 'sample_like_real', 'size_factor_table']
+           'cache_dir', 'default_data', 'report_paths', 'data_digest', 'first_difference', 'in_processes',
+           'simulation_digests', 'blas_variants', 'download', 'fetch_release', 'summarize', 'data_banner',
+           'writeup_table', 'value_stats', 'gene_stats', 'realism_table', 'fidelity_table', 'plot_realism',
+           'sample_like_real', 'size_factor_table']
 
 # %% ../nbs/00_data.ipynb #9d278f53
 COURSE_OBS = ['GEX_n_genes_by_counts', 'GEX_pct_counts_mt', 'GEX_size_factors', 'GEX_phase',
@@ -774,22 +775,38 @@ def first_difference(a:pd.Series, # a `data_digest`
     return diff[0] if diff else None
 
 # %% ../nbs/00_data.ipynb #e938ff2d
-def simulation_digests(env_sets:dict, # name -> environment variables of one process (e.g. OPENBLAS_CORETYPE)
+def in_processes(code:str, # Python source that prints one JSON value on standard output
+                 env_sets:dict, # name -> environment variables of one process (e.g. OPENBLAS_CORETYPE)
+                 timeout:float=600, # seconds a process may take
+                )->dict: # name -> the value each process printed
+    "Run the same code in one fresh process per environment, two at a time."
+    import subprocess, sys, concurrent.futures as cf
+    def one(env):
+        r = subprocess.run([sys.executable, '-c', code], env=os.environ | env, capture_output=True, text=True, timeout=timeout)
+        if r.returncode: raise RuntimeError(f"the process failed under {env}: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
+        return json.loads(r.stdout)
+    with cf.ThreadPoolExecutor(2) as ex: return dict(zip(env_sets, ex.map(one, env_sets.values())))
+
+def simulation_digests(env_sets:dict, # name -> environment variables of one process
                        threads:tuple=(1, 2), # BLAS and OpenMP threads, tried in turn in each process
-                       timeout:float=600, # seconds a process may take
                        **sim, # `simulate_course` options
                       )->pd.DataFrame: # one column per process and thread count: the `data_digest` of the simulated train file
     "Simulate the same data in separate processes, each with its own environment, and collect their digests."
-    import subprocess, sys, concurrent.futures as cf
     code = ("import json, sys\nfrom threadpoolctl import threadpool_limits\nfrom sadvae.data import simulate_course, data_digest\nout = {}\n"
             f"for t in {list(threads)!r}:\n    with threadpool_limits(t): out[t] = data_digest(simulate_course(None, **{sim!r})[0]).to_dict()\n"
             "json.dump(out, sys.stdout)")
-    def one(env):
-        r = subprocess.run([sys.executable, '-c', code], env=os.environ | env, capture_output=True, text=True, timeout=timeout)
-        if r.returncode: raise RuntimeError(f"the simulation failed under {env}: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
-        return json.loads(r.stdout)
-    with cf.ThreadPoolExecutor(2) as ex: res = dict(zip(env_sets, ex.map(one, env_sets.values())))
+    res = in_processes(code, env_sets)
     return pd.DataFrame({f'{n}, {t} thread{"s" if int(t) > 1 else ""}': pd.Series(d) for n, r in res.items() for t, d in r.items()})
+
+# %% ../nbs/00_data.ipynb #b0df2697
+def blas_variants()->dict:
+    "Environments that change how this CPU computes: two OpenBLAS kernels, and NumPy without its AVX-512 loops where the CPU has them."
+    avx512 = Path('/proc/cpuinfo').exists() and 'avx512f' in Path('/proc/cpuinfo').read_text()
+    v = {'OpenBLAS Haswell': dict(OPENBLAS_CORETYPE='Haswell'),
+         f"OpenBLAS {'SkylakeX' if avx512 else 'Sandybridge'}": dict(OPENBLAS_CORETYPE='SkylakeX' if avx512 else 'Sandybridge')}
+    if avx512: v['OpenBLAS Sandybridge, NumPy without AVX-512'] = dict(OPENBLAS_CORETYPE='Sandybridge',
+                   NPY_DISABLE_CPU_FEATURES='AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR')
+    return v
 
 # %% ../nbs/00_data.ipynb #0d6ed082
 RELEASE_URL = 'https://ftp.ncbi.nlm.nih.gov/geo/series/GSE194nnn/GSE194122/suppl/GSE194122_openproblems_neurips2021_cite_BMMC_processed.h5ad.gz'
