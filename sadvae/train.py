@@ -359,6 +359,7 @@ OPTION_RULES = dict(  # option -> (test, what the value must be)
     validation_size=(lambda v: _real(v) and 0 <= v < 1, 'must be a fraction from 0 (no held-out cells) to below 1'),
     dropout=(lambda v: _real(v) and 0 <= v < 1, 'must be a fraction from 0 to below 1'),
 )
+OPTION_RULES['max_epochs'] = OPTION_RULES['epochs']  # the API's name for it
 
 
 # %% ../nbs/05_training.ipynb #3e3f9559
