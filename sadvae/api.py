@@ -14,7 +14,7 @@ import anndata as ad
 from .data import CourseDataError, check_counts, processed_counts, library_size_factors
 from fastcore.basics import patch
 from .model import VAE, COUNT_LIKELIHOODS, LIKELIHOODS, save_model, load_model, read_model_meta
-from .train import model_input, fit, embed, seed_everything, model_facts, _dist
+from .train import model_input, fit, embed, seed_everything, model_facts, _dist, check_options, run_folder
 
 # %% ../nbs/07_api.ipynb #715b151f
 UNS_KEY = 'sadvae'  # where `setup_anndata` records its keys
@@ -27,6 +27,12 @@ def _counts(adata:ad.AnnData, layer:str|None):
     return adata.layers[layer]
 
 # %% ../nbs/07_api.ipynb #de486550
+def _check_shape(adata:ad.AnnData, what:str='the AnnData'):
+    "Refuse an AnnData without cells or genes, or with a gene name twice (genes are found by name)."
+    if adata.n_obs == 0 or adata.n_vars == 0: raise CourseDataError(f"{what} has {adata.n_obs} cells x {adata.n_vars} genes; it needs at least one of each")
+    dup = adata.var_names[adata.var_names.duplicated()].unique()
+    if len(dup): raise CourseDataError(f"{what} has {len(dup):,} gene names more than once, e.g. {list(map(str, dup[:3]))}; genes are found by name: make them unique (adata.var_names_make_unique())")
+
 def setup_anndata(adata:ad.AnnData,          # cells x genes
                   layer:str|None=None,       # layer holding raw counts (None: X)
                   batch_key:str|None=None,   # obs column of batches to condition on, if any
@@ -34,6 +40,7 @@ def setup_anndata(adata:ad.AnnData,          # cells x genes
                  )->None:
     "Check an AnnData's raw counts, size factors and batches, and record where they are in `adata.uns['sadvae']`."
     where = 'X' if layer is None else f"layers[{layer!r}]"
+    _check_shape(adata)
     try: check_counts(_counts(adata, layer), where)
     except CourseDataError as e:
         if layer is None and adata.layers: raise CourseDataError(f"{e}. Its layers are {list(adata.layers)}: if one holds the raw counts, pass layer=") from None
@@ -48,11 +55,16 @@ def setup_anndata(adata:ad.AnnData,          # cells x genes
 # %% ../nbs/07_api.ipynb #c4e6be47
 def size_factors(adata:ad.AnnData,          # cells x genes
                  counts,                     # their raw counts
-                 size_factor_key:str|None=None, # obs column to use (None: library size / its mean)
+                 size_factor_key:str|None=None, # obs column to use (None: library size / `library_size`)
+                 library_size:float|None=None,  # the library size of factor 1, fixed when the model was trained (None: these cells' mean)
                 )->np.ndarray:               # one positive factor per cell
-    "Per-cell size factors: a named obs column, or library sizes scaled to mean 1."
+    "Per-cell size factors: a named obs column, or library sizes over a fixed library size (or over their own mean)."
     if size_factor_key is not None: return adata.obs[size_factor_key].to_numpy(np.float64)
-    return library_size_factors(counts)
+    if library_size is None: return library_size_factors(counts)
+    lib = np.asarray(counts.sum(1), dtype=np.float64).ravel()
+    if (lib <= 0).any(): raise CourseDataError(f"{(lib<=0).sum()} cells have no counts at all; remove them first (sc.pp.filter_cells(adata, min_counts=1))")
+    return lib / library_size
+
 
 # %% ../nbs/07_api.ipynb #31727790
 def course_view(adata:ad.AnnData,  # cells x genes
@@ -62,7 +74,7 @@ def course_view(adata:ad.AnnData,  # cells x genes
     layer, bk = facts.get('layer'), facts.get('batch_key')
     counts = sp.csr_matrix(_counts(adata, layer), dtype=np.float32)
     check_counts(counts, 'X' if layer is None else f"layers[{layer!r}]")
-    sf = size_factors(adata, counts, facts.get('size_factor_key'))
+    sf = size_factors(adata, counts, facts.get('size_factor_key'), facts.get('library_size'))
     obs = pd.DataFrame(index=adata.obs_names.astype(str))
     if bk is not None:
         if bk not in adata.obs: raise CourseDataError(f"the model is conditioned on obs[{bk!r}], which this AnnData lacks; add the column (same categories as in training)")
@@ -109,9 +121,11 @@ class SadVAE:
         if UNS_KEY not in adata.uns: raise CourseDataError("register the AnnData first: sadvae.setup_anndata(adata, layer=..., batch_key=...)")
         if likelihood not in LIKELIHOODS: raise ValueError(f"unknown likelihood {likelihood!r}; use one of {LIKELIHOODS}")
         if likelihood in COUNT_LIKELIHOODS and input != 'counts': raise ValueError(f"likelihood {likelihood!r} models raw counts: use input='counts'")
+        check_options(seed=seed, dropout=dropout); _check_shape(adata)
         reg = dict(adata.uns[UNS_KEY]); bk = reg.get('batch_key')
         cats = sorted(adata.obs[bk].astype(str).unique()) if bk else None
-        self.facts = model_facts(adata.var_names, input, likelihood, arch, reg.get('layer'), reg.get('size_factor_key'), bk, cats)
+        lib = None if reg.get('size_factor_key') else float(np.asarray(sp.csr_matrix(_counts(adata, reg.get('layer')), dtype=np.float32).sum(1), dtype=np.float64).mean())
+        self.facts = model_facts(adata.var_names, input, likelihood, arch, reg.get('layer'), reg.get('size_factor_key'), bk, cats, library_size=lib)
         seed_everything(seed)
         self.module = VAE.from_arch(arch, n_genes=adata.n_vars, likelihood=likelihood, dropout=dropout, n_batches=len(cats or []), encode_batch=encode_batch)
         self.adata, self.transform, self.history = adata, None, None
@@ -130,7 +144,10 @@ class SadVAE:
 def _align(self:SadVAE, adata:ad.AnnData)->ad.AnnData:
     "`adata` with the model's genes in the model's order, or a clear error naming the missing ones."
     genes = pd.Index(self.genes)
+    if adata.n_obs == 0: raise CourseDataError("the AnnData has no cells to embed")
     if adata.var_names.equals(genes): return adata
+    dup = adata.var_names[adata.var_names.duplicated() & adata.var_names.isin(genes)].unique()
+    if len(dup): raise CourseDataError(f"the AnnData has {len(dup):,} of the model's genes more than once, e.g. {list(map(str, dup[:3]))}; keep one column per gene (adata.var_names_make_unique() renames the others)")
     missing = genes.difference(adata.var_names, sort=False)
     if len(missing): raise CourseDataError(f"the AnnData lacks {len(missing):,} of the model's {len(genes):,} genes, e.g. {list(missing[:5])}; "
                                            "the model reads exactly the genes in model.genes")
@@ -156,19 +173,24 @@ def train(self:SadVAE, max_epochs:int|None=None, # passes over the cells (defaul
           kl_warmup:int|None=None,    # epochs over which the KL weight rises from 0 to 1 (None: all of them, as scvi-tools; 0: off)
           lr_schedule:str|None='cosine', # learning rate over the run: 'cosine' (down to 0 at max_epochs), 'plateau' (halved when the held-out loss stalls), None (constant)
           seed:int=0,                 # seed of the split, shuffling and sampling
-          out:str|Path|None=None,     # folder for a resumable checkpoint and history.csv
+          out:str|Path|None=None,     # folder for a resumable checkpoint, history.csv and the model (model/)
           **kwargs,                   # further `fit` options: batch_size, lr, device, progress, ...
          )->SadVAE:
     "Train on the registered cells with held-out early stopping; returns the model."
+    check_options(max_epochs=max_epochs, validation_size=validation_size, patience=patience if early_stopping else None, kl_warmup=kl_warmup, lr_schedule=lr_schedule,
+                  seed=seed, **{k: v for k, v in kwargs.items() if k in ('batch_size', 'lr', 'device', 'weight_decay', 'clip_grad')})
     a = self.adata; held = validation_mask(a, validation_size, valid_donors, donor_key, seed)
     view = course_view(a, self.facts)
     fitted = dict(batch_categories=self.facts['batch_categories'])
     tr, fitted = model_input(view[~held].copy(), self.facts['input'], self.facts['likelihood'], self.facts['batch_key'], fitted)
     va = model_input(view[held].copy(), self.facts['input'], self.facts['likelihood'], self.facts['batch_key'], fitted)[0] if held.any() else None
     epochs = max_epochs or default_epochs(len(tr))
-    self.history = fit(self.module, tr, va, epochs=epochs, seed=seed, out=out, patience=patience if early_stopping and va is not None else None,
-                       kl_warmup=epochs if kl_warmup is None else kl_warmup, lr_schedule=lr_schedule, **kwargs)
-    self.transform = self.module.standardizer = fitted['transform']
+    with run_folder(out) as rf:  # with `out`: the history and the model appear in it together when the run ends
+        self.history = fit(self.module, tr, va, epochs=epochs, seed=seed, out=out, patience=patience if early_stopping and va is not None else None,
+                           kl_warmup=epochs if kl_warmup is None else kl_warmup, lr_schedule=lr_schedule,
+                           identity={k: v for k, v in self.facts.items() if k != 'sadvae_version'}, **kwargs)
+        self.transform = self.module.standardizer = fitted['transform']
+        if rf.active: self.save(rf.path('model'))
     return self
 
 # %% ../nbs/07_api.ipynb #d5e6f7a2
@@ -208,6 +230,12 @@ def save(self:SadVAE, path:str|Path,  # folder to write (a saved model there is 
     return save_model(self.module, path, standardizer=self.transform, extra=self.facts | dict(history=hist))
 
 # %% ../nbs/07_api.ipynb #980d167c
+def _check_facts(path, facts:dict, config):
+    "Refuse a saved model whose genes or batches do not fit its weights (a model.json edited by hand, in a model saved before checksums)."
+    g, cats = pd.Index(facts['genes']), facts.get('batch_categories') or []
+    if len(g) != config.n_genes or not g.is_unique: raise ValueError(f"{path}/model.json lists {len(g):,} genes ({g.nunique():,} distinct) for a model of {config.n_genes:,}; restore the file or retrain")
+    if len(cats) != config.n_batches or len(set(cats)) != len(cats): raise ValueError(f"{path}/model.json lists {len(cats)} batches for a model of {config.n_batches}; restore the file or retrain")
+
 @patch(cls_method=True)
 def load(cls:SadVAE, path:str|Path,           # a folder written by `save` (or by `train_vae` / `sadvae train`)
           adata:ad.AnnData|None=None,   # cells to attach (their genes are checked)
@@ -216,10 +244,12 @@ def load(cls:SadVAE, path:str|Path,           # a folder written by `save` (or b
     "Load a saved model; with `adata`, ready to embed it."
     path = Path(path)
     if (path/'model'/'model.json').exists() and not (path/'model.json').exists(): path = path/'model'  # a training run's folder
+    module = load_model(path, map_location)  # checks the weights and model.json against their checksums
     facts = read_model_meta(path).get('sadvae')
     if not facts or 'genes' not in facts: raise ValueError(f"{path} was saved without its genes and input (an older sadvae); retrain it with this version")
+    _check_facts(path, facts, module.config)
     self = cls.__new__(cls)
-    self.module = load_model(path, map_location); self.transform = self.module.standardizer
+    self.module = module; self.transform = self.module.standardizer
     hist = facts.pop('history', None); self.facts, self.adata = facts, None
     self.history = pd.DataFrame(hist) if hist is not None else pd.DataFrame()
     if adata is not None: self._align(adata); self.adata = adata

@@ -48,6 +48,26 @@ def _fetch(a):
     print(f"wrote {Path(a.out)/'train.h5ad'} ({n:,} x {g:,}) and {Path(a.out)/'test.h5ad'} ({k:,} x {g:,})")
 
 # %% ../nbs/09_cli.ipynb #0a6650a4
+_FLAGS = dict(epochs='--epochs', batch_size='--batch-size', lr='--lr', seed='--seed', kl_warmup='--kl-warmup', patience='--patience',
+              validation_size='--valid-size', device='--device')
+
+def _out_folder(out:str, flag:str='--out', file:bool=False):
+    "Refuse an output path a run could not write (a file where a folder goes, or the reverse; a folder not writable), before any work."
+    import os
+    p = Path(out)
+    if p.exists() and p.is_dir() == file: raise ValueError(f"{flag} {out}: is a {'folder' if file else 'file'}; pass {'the file to write' if file else 'a folder for the output'}")
+    q = p.parent if file else p
+    q = q if q.exists() else next((a for a in q.absolute().parents if a.exists()), Path('/'))
+    if not os.access(q, os.W_OK | os.X_OK): raise ValueError(f"{flag} {out}: {q} is not writable")
+
+def _check_training(a):
+    "Every option of a training command, checked before anything is read or written."
+    from sadvae.train import check_options
+    if getattr(a, 'patience', None) is not None and a.patience < 0: raise ValueError(f"--patience {a.patience}: must be a whole number of epochs, 0 (never stop early) or more")
+    opts = dict(epochs=a.epochs, seed=a.seed, device=a.device) | {k: getattr(a, k, None) for k in ('batch_size', 'lr', 'kl_warmup')}
+    check_options(_FLAGS, **opts, patience=getattr(a, 'patience', None) or None, validation_size=getattr(a, 'valid_size', None))
+    _out_folder(a.out)
+
 def _data_dir(a):
     from sadvae.data import default_data
     return Path(a.data) if a.data else default_data(getattr(a, 'scale', 'full'), cache=getattr(a, 'cache', None), verbose=True)
@@ -61,6 +81,7 @@ def _schedule(name:str)->str|None:
     return None if name == 'none' else name
 
 def _train(a):
+    _check_training(a)
     if a.file: return _train_file(a)
     from sadvae.data import load_course
     from sadvae.train import train_vae
@@ -71,6 +92,7 @@ def _train(a):
     print(h.round(3).to_string(index=False)); print(f"wrote {a.out}/model, history.csv and summary.json")
 
 def _grid(a):
+    _check_training(a)
     from sadvae.data import load_course
     from sadvae.train import run_grid
     tr, te = load_course(_data_dir(a))
@@ -91,17 +113,22 @@ def _train_file(a):
     model.train(a.epochs, validation_size=a.valid_size, valid_donors=donors, donor_key=a.donor_key, early_stopping=a.patience != 0,
                 patience=a.patience or 20, seed=a.seed, out=a.out, kl_warmup=a.kl_warmup,  # None: the API's warm-up over every epoch
                 **({} if a.lr_schedule is None else dict(lr_schedule=_schedule(a.lr_schedule))), **_fit_options(a))  # none given: the API's
-    path = model.save(Path(a.out)/'model', overwrite=True); h = model.history
+    path, h = Path(a.out)/'model', model.history  # the run wrote the model with its history
     print(h.tail(3).round(3).to_string(index=False))
-    best = h.valid_loss.idxmin() if 'valid_loss' in h else len(h) - 1
-    print(f"trained {len(h)} epochs (best held-out loss at epoch {int(h.epoch[best])}); wrote {path}\n"
+    best = f"best held-out loss at epoch {int(h.epoch[h.valid_loss.idxmin()])}" if 'valid_loss' in h else "no held-out cells"
+    print(f"trained {len(h)} epochs ({best}); wrote {path}\n"
           f"embed cells with: sadvae embed {a.out} FILE.h5ad --out OUT.h5ad")
 
 def _embed(a):
+    import shutil
     from sadvae.data import read_h5ad, write_h5ad
     from sadvae.api import SadVAE
+    _out_folder(a.out, file=True)
     model = SadVAE.load(a.model); adata = read_h5ad(a.file)
-    z = model.get_latent_representation(adata, key=a.key); write_h5ad(adata, a.out)
+    z = model.get_latent_representation(adata, key=a.key)  # refuses non-finite means
+    need, free = Path(a.file).stat().st_size + z.nbytes + 2**20, shutil.disk_usage(Path(a.out).absolute().parent).free
+    if free < need: raise OSError(f"{Path(a.out).absolute().parent} has {free/2**20:.1f} MiB free and {a.out} needs about {need/2**20:.1f} MiB; free some space or write elsewhere")
+    write_h5ad(adata, a.out)
     print(f"wrote {a.out}: {adata.n_obs:,} cells, obsm[{a.key!r}] of {z.shape[1]} dimensions")
 
 # %% ../nbs/09_cli.ipynb #91c480fa
@@ -346,8 +373,12 @@ def main(argv:list[str]|None=None, # arguments (default: the command line)
     "Run the `sadvae` command line."
     _omp_defaults()  # before anything imports torch
     from sadvae.data import CourseDataError
+    import warnings
     a = parser().parse_args(argv)
-    try: a.fn(a)
+    try:
+        with warnings.catch_warnings():  # a warning is one line too
+            warnings.showwarning = lambda msg, *args, **kw: print(f'sadvae: warning: {msg}', file=sys.stderr)
+            a.fn(a)
     except CourseDataError as e: print(f'sadvae: error: {e}', file=sys.stderr); return 1
     except (OSError, MemoryError) as e: print(f'sadvae: error: {type(e).__name__}: {e}', file=sys.stderr); return 1
     except KeyboardInterrupt: print('sadvae: interrupted; finished files are intact, rerun to continue', file=sys.stderr); return 130

@@ -6,10 +6,10 @@
 __all__ = ['ARCHS', 'LIKELIHOODS', 'COUNT_LIKELIHOODS', 'LOGVAR_RANGE', 'MODEL_FORMAT', 'MODEL_VERSION', 'CONFIG_FILE',
            'WEIGHTS_FILE', 'ALLOWED_CLASSES', 'parse_arch', 'arch_name', 'VAEConfig', 'fc_block', 'mlp', 'check_input',
            'VAELoss', 'VAE', 'SparseRows', 'csr_rows', 'flat_nonzero', 'n_params', 'count_parameters', 'class_path',
-           'import_class', 'read_model_meta', 'save_model', 'load_model']
+           'import_class', 'read_model_meta', 'verify_model', 'save_model', 'load_model']
 
 # %% ../nbs/04_model.ipynb #2aeadb00
-import importlib, inspect, json, os, shutil, tempfile, uuid
+import importlib, inspect, json, os, shutil, tempfile, uuid, hashlib
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import NamedTuple
@@ -416,6 +416,33 @@ def read_model_meta(path:str|Path, # a directory written by `save_model`
     if not (path/WEIGHTS_FILE).is_file(): raise ValueError(f"{path} has {CONFIG_FILE} but no {WEIGHTS_FILE}; the save is incomplete, {_FIX}")
     return meta
 
+# %% ../nbs/04_model.ipynb #9a6ede82
+def _sha256(path:Path)->str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 24), b''): h.update(b)
+    return h.hexdigest()
+
+def _checksums(meta:dict, weights:Path)->dict:
+    "SHA-256 of a weights file and of a model.json's content (its checksum entry left out)."
+    rest = {k: v for k, v in meta.items() if k != "checksum"}
+    return dict(weights=_sha256(weights), meta=hashlib.sha256(json.dumps(rest, sort_keys=True).encode()).hexdigest())
+
+def _non_finite(tensors:dict)->list:
+    "Names of the floating-point tensors holding NaN or infinite values."
+    return [k for k, v in tensors.items() if v.is_floating_point() and not bool(torch.isfinite(v).all())]
+
+def verify_model(path:str|Path, # a directory written by `save_model`
+                 meta:dict,     # its model.json
+                ):
+    "Refuse a saved model whose weights or model.json changed after saving (models saved before checksums pass)."
+    path, saved = Path(path), meta.get("checksum")
+    if saved is None: return
+    now = _checksums(meta, path/WEIGHTS_FILE)
+    if now["weights"] != saved.get("weights"): raise ValueError(f"{path/WEIGHTS_FILE} does not match the checksum saved with it: the file changed after saving (a copy cut short, a flipped bit); restore it or retrain")
+    if now["meta"] != saved.get("meta"): raise ValueError(f"{path/CONFIG_FILE} was edited after saving (its checksum no longer matches; genes, batches and likelihood must stay as trained); restore it or retrain")
+
+
 # %% ../nbs/04_model.ipynb #5b550254
 def _usual_permissions(d:Path):
     "Give a folder and its files the modes the user's umask gives new files (mkdtemp and safetensors make them private)."
@@ -432,6 +459,7 @@ def save_model(model:VAE,              # the model to save
     path = Path(path)
     std = standardizer if standardizer is not None else getattr(model, "standardizer", None)
     tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    if (bad := _non_finite(tensors)): raise ValueError(f"refusing to save a model with non-finite weights ({', '.join(bad[:3])}); the run that made it diverged")
     meta = dict(format=MODEL_FORMAT, version=MODEL_VERSION, config=asdict(model.config), standardizer=None)
     if extra is not None: meta["sadvae"] = extra
     if std is not None:
@@ -445,8 +473,10 @@ def save_model(model:VAE,              # the model to save
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     try:
+        try: save_file(tensors, str(tmp/WEIGHTS_FILE), metadata=dict(format=MODEL_FORMAT))
+        except SafetensorError as e: raise OSError(f"cannot write {path/WEIGHTS_FILE} (is the disk full?): {e}") from None
+        meta["checksum"] = _checksums(meta, tmp/WEIGHTS_FILE)  # of the weights as written, and of everything else in model.json
         (tmp/CONFIG_FILE).write_text(json.dumps(meta, indent=1))
-        save_file(tensors, str(tmp/WEIGHTS_FILE), metadata=dict(format=MODEL_FORMAT))
         _usual_permissions(tmp)
         if path.exists():
             old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex[:8]}")
@@ -469,6 +499,7 @@ def load_model(path:str|Path,              # directory written by `save_model`
     except (SafetensorError, OSError) as e: raise ValueError(f"{path/WEIGHTS_FILE} is not a readable safetensors file ({e}); {_FIX}") from None
     try: model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
     except RuntimeError as e: raise ValueError(f"weights in {path} do not fit its config: {e}") from None
+    if (bad := _non_finite(tensors)): raise ValueError(f"{path/WEIGHTS_FILE} holds non-finite weights ({', '.join(bad[:3])}); retrain the model")
     model.to(map_location)
     st = meta.get("standardizer")
     if st:
@@ -481,4 +512,5 @@ def load_model(path:str|Path,              # directory written by `save_model`
         if missing: raise ValueError(f"{path/WEIGHTS_FILE} lacks standardizer arrays {missing}; {_FIX}")
         model.standardizer = cls.from_state_dict({k: np.array(text[k]) if k in text else tensors[f"standardizer.{k}"].cpu().numpy()
                                                   for k in st["keys"]})
+    verify_model(path, meta)
     return model.eval()

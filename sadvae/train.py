@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_training.ipynb #054a8812
 from __future__ import annotations
-import os, sys, json, math, time, random, hashlib, inspect, warnings
+import os, sys, json, math, time, random, hashlib, inspect, warnings, shutil, stat, tempfile, contextlib
 from pathlib import Path
 from dataclasses import dataclass, field, asdict
 from typing import Callable
@@ -17,11 +17,13 @@ from fastcore.basics import patch
 from .preprocess import ModelInput, Standardizer, DATASETS
 
 # %% auto #0
-__all__ = ['EVAL_CELLS', 'CellData', 'BackedCSR', 'batch_codes', 'model_input', 'backed_cells', 'seed_everything', 'rng_state',
-           'set_rng_state', 'pick_device', 'evaluate', 'save_checkpoint', 'load_checkpoint', 'FitConfig', 'stable_hash',
-           'data_fingerprint', 'TrainingError', 'Progress', 'fit', 'plot_history', 'embed', 'model_facts', 'train_vae',
-           'eval_cells', 'code_version', 'save_latent', 'load_latent', 'adata_fingerprint', 'model_key', 'cached_model',
-           'run_grid', 'collapse_table', 'input_extremes']
+__all__ = ['OPTION_RULES', 'LOCK_FILE', 'EVAL_CELLS', 'CellData', 'BackedCSR', 'batch_codes', 'model_input', 'backed_cells',
+           'seed_everything', 'rng_state', 'set_rng_state', 'device_problem', 'pick_device', 'evaluate',
+           'save_checkpoint', 'load_checkpoint', 'check_options', 'FitConfig', 'stable_hash', 'data_digest',
+           'data_fingerprint', 'TrainingError', 'Progress', 'FolderBusy', 'RunFolder', 'run_folder', 'fit',
+           'plot_history', 'embed', 'model_facts', 'train_vae', 'eval_cells', 'code_version', 'save_latent',
+           'load_latent', 'adata_fingerprint', 'model_key', 'cached_model', 'run_grid', 'collapse_table',
+           'input_extremes']
 
 # %% ../nbs/05_training.ipynb #68d01a4f
 def _fold(tf)->tuple|None:
@@ -280,14 +282,31 @@ def set_rng_state(st:dict, gen:torch.Generator):
     p = st['python']; random.setstate((p['version'], tuple(p['state']), p['next']))
     if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
 
+# %% ../nbs/05_training.ipynb #d13f54ff
+def device_problem(device:str, # 'auto', 'cpu', 'cuda', 'cuda:1', 'mps' ...
+                  )->str|None: # why this torch cannot use it, or None
+    "What is wrong with a device name on this machine, if anything."
+    if device == 'auto': return None
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError): return "must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'"
+    if d.type == 'cuda':
+        if not torch.cuda.is_available(): return f"this torch ({torch.__version__}) sees no CUDA device; use cpu or auto"
+        if d.index is not None and d.index >= torch.cuda.device_count(): return f"this machine has {torch.cuda.device_count()} CUDA devices (cuda:0 to cuda:{torch.cuda.device_count()-1})"
+    elif d.type == 'mps' and not (getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available()): return "this torch sees no Apple GPU (mps); use cpu or auto"
+    elif d.type not in ('cpu', 'cuda', 'mps'): return "must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'"
+    return None
+
+
 # %% ../nbs/05_training.ipynb #baea9bec
 def pick_device(device:str='auto')->torch.device:
-    "The torch device for 'auto', 'cpu', 'cuda', 'cuda:1', 'mps' ..."
+    "The torch device for 'auto', 'cpu', 'cuda', 'cuda:1', 'mps' ...; one line saying why if this machine has no such device."
     if device == 'cuda' and int(os.environ.get('WORLD_SIZE', 1)) > 1: return torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
+    if (why := device_problem(device)): raise ValueError(f"device={device!r}: {why}")
     if device != 'auto': return torch.device(device)
     if torch.cuda.is_available(): return torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
     if getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
+
 
 # %% ../nbs/05_training.ipynb #ca7a8ed5
 @torch.no_grad()
@@ -313,13 +332,46 @@ def evaluate(model:nn.Module, # a VAE
 def save_checkpoint(path:str|Path, # checkpoint file
                     **state, # tensors, state dicts, lists and plain values
                    ):
-    "Write a training checkpoint atomically."
-    with atomic_path(path) as tmp: torch.save(state, tmp)
+    "Write a training checkpoint atomically; a full disk or a folder that is not writable is one line."
+    try:
+        with atomic_path(path) as tmp: torch.save(state, tmp)
+    except RuntimeError as e: raise OSError(f"cannot write the checkpoint {path} (is the disk full, or the folder not writable?): {str(e).splitlines()[0]}") from None
 
 def load_checkpoint(path:str|Path)->dict:
     "Read a checkpoint written by `save_checkpoint`."
     try: return torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e: raise CourseDataError(f"{path}: not a readable sadvae checkpoint ({type(e).__name__}: {e}); delete it to start afresh") from None
+
+# %% ../nbs/05_training.ipynb #e7889eb5
+def _whole(v)->bool: return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+def _real(v)->bool: return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) and math.isfinite(v)
+
+OPTION_RULES = dict(  # option -> (test, what the value must be)
+    epochs=(lambda v: _whole(v) and v >= 1, 'must be a positive whole number'),
+    batch_size=(lambda v: _whole(v) and v >= 2, 'must be a whole number of at least 2 (BatchNorm needs two cells a step)'),
+    lr=(lambda v: _real(v) and v > 0, 'must be a positive number'),
+    weight_decay=(lambda v: _real(v) and v >= 0, 'must be 0 or a positive number'),
+    seed=(lambda v: _whole(v) and 0 <= v < 2**63, 'must be a whole number from 0 to 2**63 - 1'),
+    kl_warmup=(lambda v: _whole(v) and v >= 0, 'must be a whole number of epochs, 0 (off) or more'),
+    patience=(lambda v: _whole(v) and v >= 1, 'must be a positive whole number of epochs'),
+    clip_grad=(lambda v: _real(v) and v > 0, 'must be a positive number'),
+    lr_schedule=(lambda v: v in ('cosine', 'plateau'), "must be 'cosine', 'plateau' or None (a constant rate)"),
+    validation_size=(lambda v: _real(v) and 0 <= v < 1, 'must be a fraction from 0 (no held-out cells) to below 1'),
+    dropout=(lambda v: _real(v) and 0 <= v < 1, 'must be a fraction from 0 to below 1'),
+)
+OPTION_RULES['max_epochs'] = OPTION_RULES['epochs']  # the API's name for it
+
+
+# %% ../nbs/05_training.ipynb #3e3f9559
+def check_options(flags:dict|None=None, # option -> its command-line flag (e.g. {'epochs': '--epochs'}); None: named as keyword arguments
+                  **opts,                # options to check; None stands for the default and passes
+                 ):
+    "Refuse the first option out of its range with one line naming the option, the value and the range."
+    for k, v in opts.items():
+        if v is None: continue
+        why = device_problem(v) if k == 'device' else None if OPTION_RULES[k][0](v) else OPTION_RULES[k][1]
+        if why: raise ValueError(f"{flags[k]} {v}: {why}" if flags and k in flags else f"{k}={v!r}: {why}")
+
 
 # %% ../nbs/05_training.ipynb #5c4c56ea
 @dataclass
@@ -338,6 +390,7 @@ class FitConfig:
     amp:bool=True           # bfloat16 autocast on CUDA
     fused:bool=True         # fused Adam where torch supports it
     sparse:bool|None=None   # sparse first layer; None: on CPU, for sparse data it folds into (under 25% nonzero)
+    def __post_init__(self): check_options(**{k: getattr(self, k) for k in ('epochs', 'batch_size', 'lr', 'weight_decay', 'seed', 'kl_warmup', 'patience', 'clip_grad', 'lr_schedule', 'device')})
 
 _NOT_IN_KEY = ('progress', 'device', 'amp', 'fused', 'sparse')  # how a model is trained, not what it is: kept out of run and grid keys
 
@@ -347,11 +400,27 @@ def stable_hash(*parts)->str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 # %% ../nbs/05_training.ipynb #be09a0a9
+def _hash_csr(h, shape, indptr, indices, data):
+    "Feed a CSR matrix to hash `h` in one canonical form (int64 positions, float32 values), whether it is in memory or on disk."
+    h.update(np.asarray(shape, np.int64).tobytes()); h.update(np.asarray(indptr, np.int64).tobytes())
+    for part, dt in ((indices, np.int64), (data, np.float32)):
+        step = 1 << 24
+        for p in range(0, len(part), step): h.update(np.ascontiguousarray(part[p:p+step], dtype=dt).tobytes())
+
+def data_digest(data:CellData)->str:
+    "sha256 of everything the model reads of a data set: every value of the matrix, where it sits, and the batch codes."
+    h, X = hashlib.sha256(), data.X
+    if _backed(X): _hash_csr(h, X.shape, X.indptr, X._g['indices'], X._g['data'])
+    elif sp.issparse(X): _hash_csr(h, X.shape, X.indptr, X.indices, X.data)
+    else: h.update(np.asarray(X.shape, np.int64).tobytes()); h.update(np.ascontiguousarray(X, np.float32).tobytes())
+    h.update(b'batch' + (b'' if data.batch is None else data.batch.numpy().astype(np.int64).tobytes()))
+    return h.hexdigest()[:16]
+
 def data_fingerprint(data:CellData)->dict:
-    "Cheap identity of a data set: shape, stored values' sum and a sample of rows after the transform."
+    "Identity of a data set: shape, stored values' sum, a sample of rows after the transform, and the digest of every value and batch code."
     X = data.X; s = float(X.sum(dtype=np.float64)) if isinstance(X, np.ndarray) else float(X.sum())  # on disk: the sum kept from the fitting pass
     x, _ = data.rows(np.linspace(0, len(data)-1, min(len(data), 16)).astype(int))
-    return dict(shape=list(X.shape), nnz=int(X.nnz) if hasattr(X, 'nnz') else None, sum=round(s, 3), sample=round(float(x.double().sum()), 4))
+    return dict(shape=list(X.shape), nnz=int(X.nnz) if hasattr(X, 'nnz') else None, sum=round(s, 3), sample=round(float(x.double().sum()), 4), digest=data_digest(data))
 
 # %% ../nbs/05_training.ipynb #d2148141
 class TrainingError(RuntimeError):
@@ -444,6 +513,141 @@ def _barrier():
     import torch.distributed as dist
     if dist.is_available() and dist.is_initialized(): dist.barrier()
 
+# %% ../nbs/05_training.ipynb #e0925104
+LOCK_FILE = '.sadvae.lock'  # inside a run's folder while a run holds it: the holder's pid
+
+class FolderBusy(CourseDataError):
+    "Another live process holds the run folder."
+
+class RunFolder:
+    "A run's hold on its output folder: a lock naming its pid, a private stage for the result, and one atomic swap at the end."
+    def __init__(self, out:str|Path|None, # the run's folder (None: a run that writes nothing)
+                 active:bool=True,          # False: hold nothing (processes other than rank 0)
+                ):
+        self.out = None if out is None else Path(out).absolute()
+        self.active, self.stage, self.depth, self._fd = active and out is not None, None, 0, None
+    def path(self, name:str)->Path:
+        "Where the run writes `name` of its result: in the stage, swapped in whole at the end."
+        if self.stage is None: self.stage = Path(tempfile.mkdtemp(prefix=f'.{self.out.name}.new-{os.getpid()}-', dir=self.out.parent))
+        return self.stage/name
+
+
+# %% ../nbs/05_training.ipynb #d177caa8
+def _repair(out:Path):
+    "Put back a folder that a run left between the two renames of a swap (where the system has no atomic exchange)."
+    if out.exists(): return
+    for old in out.parent.glob(f'.{out.name}.old-*'):
+        new = sorted(out.parent.glob(f".{out.name}.new-{old.name.rsplit('-', 1)[-1]}-*"))
+        os.replace(new[0] if new else old, out); return  # the stage was complete once the old folder had been moved aside
+
+def _owner(lock:Path)->str:
+    try: return lock.read_text().strip() or '?'
+    except OSError: return '?'
+
+@patch
+def acquire(self:RunFolder):
+    "Check the folder can be written, take its lock (refusing if a live process holds it), and clear what killed runs left."
+    import fcntl
+    out = self.out
+    if out.exists() and not out.is_dir(): raise CourseDataError(f"{out} is a file, not a folder: pass a folder for the run's output")
+    _repair(out)
+    try: out.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise CourseDataError(f"cannot create the output folder {out}: {e.strerror}") from None
+    for d, why in ((out, 'the run writes there'), (out.parent, "the run's result is staged beside it and swapped in")):
+        if not os.access(d, os.W_OK | os.X_OK): raise CourseDataError(f"{d} is not writable ({why}); choose another output folder")
+    while True:
+        lock = out/LOCK_FILE
+        try: fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e: raise CourseDataError(f"cannot write in {out}: {e.strerror}") from None
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd); raise FolderBusy(f"{out} is in use by another sadvae run (pid {_owner(lock)}); wait for it to finish or choose another output folder") from None
+        try: same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError: same = False
+        if same: break
+        os.close(fd)  # the holder removed or swapped the lock file between our open and our lock: take the new one
+    os.ftruncate(fd, 0); os.write(fd, str(os.getpid()).encode()); self._fd = fd
+    _clear_leftovers(out)
+
+def _clear_leftovers(out:Path):
+    "Remove what killed runs left: their stages beside `out`, and half-written models inside it."
+    for p in list(out.parent.glob(f'.{out.name}.new-*')) + list(out.parent.glob(f'.{out.name}.old-*')) + list(out.glob('.*.tmp-*')) + list(out.glob('.*.old-*')):
+        _rmtree(p)
+
+def _rmtree(p:Path):
+    "Remove a folder we wrote, read-only parts included; what cannot go is left with a warning, never an error."
+    def retry(fn, path, exc):
+        try: os.chmod(os.path.dirname(path), 0o700); os.chmod(path, 0o700) if os.path.isdir(path) else None; fn(path)
+        except OSError: pass
+    if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, onerror=retry)
+    else: p.unlink(missing_ok=True)
+    if p.exists(): warnings.warn(f"could not remove {p}; delete it by hand")
+
+
+# %% ../nbs/05_training.ipynb #1b6bd024
+def _link(src, dst):
+    "A hard link (the same file, no copy), or a copy where links are not possible."
+    try: os.link(src, dst)
+    except OSError: shutil.copy2(src, dst)
+
+def _exchange(a:Path, b:Path)->bool:
+    "Swap two folders in one step (Linux `renameat2` with RENAME_EXCHANGE); False where the system cannot."
+    import ctypes, errno
+    try: f = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError): return False
+    f.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if f(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0: return True  # -100: AT_FDCWD, 2: RENAME_EXCHANGE
+    e = ctypes.get_errno()
+    if e in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP): return False
+    raise OSError(e, os.strerror(e), str(a))
+
+@patch
+def commit(self:RunFolder):
+    "Make the staged result the folder's content in one step: what the stage lacks is carried over, then the two folders swap."
+    out, new = self.out, self.stage
+    if new is None: return
+    for p in out.iterdir():
+        q = new/p.name
+        if q.exists() or q.is_symlink() or '.partial-' in p.name: continue
+        if p.is_dir() and not p.is_symlink(): shutil.copytree(p, q, symlinks=True, copy_function=_link)
+        else: _link(p, q)  # the lock file too: the same file, so the lock holds across the swap
+    os.chmod(new, stat.S_IMODE(out.stat().st_mode))
+    if not _exchange(out, new):  # two renames; a run killed between them is repaired by the next start (`_clear_leftovers` keeps the new)
+        old = out.with_name(f'.{out.name}.old-{os.getpid()}'); os.replace(out, old); os.replace(new, out); new = old
+    self.stage = None; _rmtree(new)
+
+
+# %% ../nbs/05_training.ipynb #7ca2fb44
+@patch
+def release(self:RunFolder):
+    "Drop an uncommitted stage, remove the lock file and let go of the lock."
+    if self.stage is not None: _rmtree(self.stage); self.stage = None
+    if self._fd is not None:
+        (self.out/LOCK_FILE).unlink(missing_ok=True); os.close(self._fd); self._fd = None
+
+def _held()->dict:
+    "Run folders this process holds, by path (`fit` inside `train_vae` writes into the same stage), shared by every copy of this code in the process."
+    import types
+    return vars(sys.modules.setdefault('sadvae._held', types.ModuleType('sadvae._held'))).setdefault('folders', {})
+
+@contextlib.contextmanager
+def run_folder(out:str|Path|None, # the run's output folder (None: the run writes nothing)
+              ):
+    "Hold `out` for a run: the result written through `.path` appears in the folder all at once when the block ends without error."
+    key = None if out is None else str(Path(out).absolute())
+    if key in _held():
+        yield _held()[key]; return
+    rf = RunFolder(out, active=_dist()[0] == 0)
+    if not rf.active:
+        yield rf; return
+    rf.acquire(); _held()[key] = rf
+    try:
+        yield rf
+        rf.commit()
+    finally:
+        del _held()[key]; rf.release()
+
+
 # %% ../nbs/05_training.ipynb #80ac80de
 def _starts(n, bs, world):
     "First cells of the epoch's minibatches; a last one too small for BatchNorm (2 cells per process) is dropped."
@@ -482,59 +686,84 @@ def fit(model:VAE,               # the model to train (changed in place)
         out:str|Path|None=None,  # folder for the checkpoint, history.csv and the final model
         resume:bool=True,        # continue from a matching checkpoint in `out`
         progress:bool|None=None, # progress (default: a bar on a terminal or in Jupyter, a line per epoch in logs, none in tests)
+        identity:dict|None=None, # what else the result depends on (genes, batch categories, input kind): part of the run's identity
         **kwargs,                # further `FitConfig` options: kl_warmup, patience, clip_grad, lr_schedule, device, amp
        )->pd.DataFrame:          # the history: one row per epoch
     "Train a VAE with Adam; return the per-epoch history of train and validation loss terms."
     cfg = FitConfig(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed, **kwargs)
     rank, world = _dist(); dev = pick_device(cfg.device)
-    gen = seed_everything(cfg.seed)
-    model.to(dev)
     if len(train) < 2*world: raise CourseDataError(f"need at least {2*world} training cells (BatchNorm normalises over each minibatch), got {len(train)}")
-    _check_data(model, train, valid); model.check_inputs = False
-    run_id = stable_hash(asdict(model.config), {k: v for k, v in asdict(cfg).items() if k not in _NOT_IN_KEY + ('epochs',)}, data_fingerprint(train), world)
-    step_model = _wrap(model, dev, world)
-    opt = _optimizer(model, cfg, dev); sched = _scheduler(opt, cfg); sparse = _use_sparse(cfg, train, dev)
-    history, best, bad, start = [], (math.inf, None), 0, 0
-    ckpt = Path(out)/'checkpoint.pt' if out is not None else None
-    if ckpt is not None and resume and ckpt.exists():
-        st = load_checkpoint(ckpt)
-        if st.get('run_id') == run_id and st['epoch'] > cfg.epochs:
-            raise CourseDataError(f"{out} holds a run of {st['epoch']} epochs with these settings, longer than the {cfg.epochs} asked for; choose another output folder, or pass resume=False to train afresh")
-        if st.get('run_id') == run_id:
-            model.load_state_dict(st['model']); _load_optimizer(opt, st['optimizer'], model)
-            if sched is not None: sched.load_state_dict(st['scheduler'])
-            set_rng_state(st['rng'], gen); history, start, bad = st['history'], st['epoch'], st['bad']
-            best = (st['best_loss'], st['best_state'])
-        elif rank == 0: warnings.warn(f"{ckpt} belongs to another configuration or data; starting afresh")
-    bar = Progress(cfg.epochs, len(_starts(len(train), cfg.batch_size, world)), start, progress if rank == 0 else False)
-    for epoch in range(start, cfg.epochs):
-        t = time.perf_counter(); model.train()
-        tr = _train_epoch(model, step_model, opt, train, cfg, epoch, gen, dev, rank, world, sparse, bar)
-        row = dict(epoch=epoch+1, train_loss=tr['loss'], train_recon=tr['recon'], train_kl=tr['kl'])
-        if valid is not None:
-            va = evaluate(model, valid, seed=cfg.seed)
-            row.update(valid_loss=va['loss'], valid_recon=va['recon'], valid_kl=va['kl'])
-        secs = time.perf_counter() - t
-        row.update(kl_weight=tr['kl_weight'], lr=opt.param_groups[0]['lr'], seconds=secs, cells_per_s=len(train)/secs)
-        history.append(row)
-        if sched is not None: sched.step(row.get('valid_loss', row['train_loss'])) if cfg.lr_schedule == 'plateau' else sched.step()
-        score = row.get('valid_loss', row['train_loss'])
-        if score < best[0]: best, bad = (score, {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}), 0
-        else: bad += 1
-        stop = cfg.patience is not None and valid is not None and bad >= cfg.patience
-        if ckpt is not None and rank == 0:
-            save_checkpoint(ckpt, run_id=run_id, model=model.state_dict(), optimizer=opt.state_dict(),
-                            scheduler=sched.state_dict() if sched is not None else None, rng=rng_state(gen), history=history,
-                            epoch=cfg.epochs if stop else epoch+1, bad=bad, best_loss=best[0], best_state=best[1], config=asdict(cfg))
-        if ckpt is not None and world > 1: _barrier()  # no process runs ahead of the checkpoint rank 0 writes
-        bar.epoch(row)
-        if stop: break
-    bar.close(); model.check_inputs = True
-    if cfg.patience is not None and best[1] is not None: model.load_state_dict(best[1])
-    hist = pd.DataFrame(history)
-    if out is not None and rank == 0:
-        with atomic_path(Path(out)/'history.csv') as tmp: hist.to_csv(tmp, index=False)
-    return hist
+    _check_data(model, train, valid)
+    with run_folder(out) as rf:  # held from here on; the history (and what the caller adds) appears at the end, all at once
+        gen = seed_everything(cfg.seed)
+        model.to(dev)
+        model.check_inputs = False
+        _check_space(out, model) if out is not None and rank == 0 else None
+        parts = dict(model=asdict(model.config), options=_run_options(cfg), train=data_fingerprint(train),
+                     valid=None if valid is None else data_fingerprint(valid), identity=identity, world=world)
+        run_id = stable_hash(parts)
+        step_model = _wrap(model, dev, world)
+        opt = _optimizer(model, cfg, dev); sched = _scheduler(opt, cfg); sparse = _use_sparse(cfg, train, dev)
+        history, best, bad, start = [], (math.inf, None), 0, 0
+        ckpt = Path(out)/'checkpoint.pt' if out is not None else None
+        if ckpt is not None and resume and ckpt.exists():
+            st = load_checkpoint(ckpt)
+            if st.get('run_id') == run_id and st['epoch'] > cfg.epochs:
+                raise CourseDataError(f"{out} holds a run of {st['epoch']} epochs with these settings, longer than the {cfg.epochs} asked for; choose another output folder, or pass resume=False to train afresh")
+            if st.get('run_id') == run_id:
+                model.load_state_dict(st['model']); _load_optimizer(opt, st['optimizer'], model)
+                if sched is not None: sched.load_state_dict(st['scheduler'])
+                set_rng_state(st['rng'], gen); history, start, bad = st['history'], st['epoch'], st['bad']
+                best = (st['best_loss'], st['best_state'])
+            elif rank == 0: warnings.warn(f"{ckpt} was trained on {_differs(st.get('parts'), parts)}; training afresh (the folder keeps its old result until this run ends)")
+        bar = Progress(cfg.epochs, len(_starts(len(train), cfg.batch_size, world)), start, progress if rank == 0 else False)
+        for epoch in range(start, cfg.epochs):
+            t = time.perf_counter(); model.train()
+            tr = _train_epoch(model, step_model, opt, train, cfg, epoch, gen, dev, rank, world, sparse, bar)
+            row = dict(epoch=epoch+1, train_loss=tr['loss'], train_recon=tr['recon'], train_kl=tr['kl'])
+            if valid is not None:
+                va = evaluate(model, valid, seed=cfg.seed)
+                row.update(valid_loss=va['loss'], valid_recon=va['recon'], valid_kl=va['kl'])
+            secs = time.perf_counter() - t
+            row.update(kl_weight=tr['kl_weight'], lr=opt.param_groups[0]['lr'], seconds=secs, cells_per_s=len(train)/secs)
+            history.append(row)
+            if sched is not None: sched.step(row.get('valid_loss', row['train_loss'])) if cfg.lr_schedule == 'plateau' else sched.step()
+            score = row.get('valid_loss', row['train_loss'])
+            if score < best[0]: best, bad = (score, {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}), 0
+            else: bad += 1
+            stop = cfg.patience is not None and valid is not None and bad >= cfg.patience
+            if ckpt is not None and rank == 0:
+                save_checkpoint(ckpt, run_id=run_id, parts=parts, model=model.state_dict(), optimizer=opt.state_dict(),
+                                scheduler=sched.state_dict() if sched is not None else None, rng=rng_state(gen), history=history,
+                                epoch=cfg.epochs if stop else epoch+1, bad=bad, best_loss=best[0], best_state=best[1], config=asdict(cfg))
+            if ckpt is not None and world > 1: _barrier()  # no process runs ahead of the checkpoint rank 0 writes
+            bar.epoch(row)
+            if stop: break
+        bar.close(); model.check_inputs = True
+        if cfg.patience is not None and best[1] is not None: model.load_state_dict(best[1])
+        hist = pd.DataFrame(history)
+        if out is not None and rank == 0: hist.to_csv(rf.path('history.csv'), index=False)
+        return hist
+
+# %% ../nbs/05_training.ipynb #7c5e0022
+_WHAT = dict(model='another architecture', options='other training options', train='other training cells', valid='other held-out cells',
+             identity='other genes, batches or input', world='another number of processes')
+
+def _run_options(cfg:FitConfig)->dict:
+    "The options that make a run what it is; the epochs only where the schedule depends on them (cosine), since more epochs otherwise continue a run."
+    o = {k: v for k, v in asdict(cfg).items() if k not in _NOT_IN_KEY + ('epochs',)}
+    return o | ({'epochs': cfg.epochs} if cfg.lr_schedule == 'cosine' else {})
+
+def _differs(old:dict|None, new:dict)->str:
+    "What a checkpoint's run had that this one has not, in words."
+    return 'data or options of an older sadvae' if not old else ', '.join(w for k, w in _WHAT.items() if old.get(k) != new.get(k)) or 'other options'
+
+def _check_space(out, model):
+    "Refuse a run whose folder has too little space for its checkpoint and model, before it trains."
+    need = 8*4*sum(p.numel() for p in model.parameters()) + 2**20  # the checkpoint (weights, Adam's moments, best weights), the model, the history
+    free = shutil.disk_usage(Path(out) if Path(out).exists() else Path(out).parent).free
+    if free < need: raise CourseDataError(f"{out} has {free/2**20:.1f} MiB free and the run needs about {need/2**20:.1f} MiB (checkpoint and model); free some space or choose another folder")
+
 
 # %% ../nbs/05_training.ipynb #8ce3a8a2
 def _check_data(model, *datas):
@@ -580,6 +809,9 @@ def embed(model:VAE,            # a trained model
     z = np.concatenate([model.encode(*data.rows(np.arange(s, min(s+batch_size, len(data))), dev)).float().cpu().numpy()
                         for s in range(0, len(data), batch_size)])
     model.train(was)
+    if not np.isfinite(z).all():
+        bad = ~np.isfinite(z).all(1)
+        raise TrainingError(f"the model gives non-finite latent means for {bad.sum():,} of {len(z):,} cells; its weights or these cells' values are broken, so nothing is written")
     if adata is not None:
         if adata.n_obs != len(data): raise CourseDataError(f"adata has {adata.n_obs} cells but the data {len(data)}; embed the AnnData the data was built from")
         adata.obsm[key] = z
@@ -594,11 +826,12 @@ def model_facts(genes,                   # the model's genes, in order
                 size_factor_key:str|None='GEX_size_factors', # obs column of size factors (None: library size / its mean)
                 batch_key:str|None=None, # obs column the model is conditioned on
                 batch_categories:list|None=None, # its categories, in code order
+                library_size:float|None=None, # the library size of size factor 1 (None: a size-factor column, or each file's mean)
                )->dict:
     "What a saved model needs besides its weights to read new cells, kept in its model.json."
     import sadvae
     return dict(genes=list(map(str, genes)), input=input, likelihood=likelihood, arch=arch, layer=layer, size_factor_key=size_factor_key,
-                batch_key=batch_key, batch_categories=batch_categories, sadvae_version=sadvae.__version__)
+                batch_key=batch_key, batch_categories=batch_categories, library_size=library_size, sadvae_version=sadvae.__version__)
 
 # %% ../nbs/05_training.ipynb #8e9b9f72
 def train_vae(adata:ad.AnnData,      # training cells, course layout (counts in layers['counts'])
@@ -618,17 +851,18 @@ def train_vae(adata:ad.AnnData,      # training cells, course layout (counts in 
     va = model_input(valid, dataset, likelihood, batch_key, fitted)[0] if valid is not None else None
     seed_everything(kwargs.get('seed', 0))  # fixes the initial weights
     model = VAE.from_arch(arch, n_genes=adata.n_vars, likelihood=likelihood, dropout=dropout, n_batches=len(fitted['batch_categories'] or []))
-    hist = fit(model, tr, va, out=out, **kwargs)  # its seconds column is the training time, resumed runs included
-    if embed_key:
-        embed(model, tr, adata, embed_key)
-        if valid is not None: embed(model, va, valid, embed_key)
-    if out is not None and _dist()[0] == 0:
-        save_model(model, Path(out)/'model', standardizer=fitted['transform'],
-                   extra=model_facts(adata.var_names, dataset, likelihood, arch, batch_key=batch_key, batch_categories=fitted['batch_categories']))
-        summ = dict(arch=arch, dataset=dataset, likelihood=likelihood, batch_key=batch_key, batch_categories=fitted['batch_categories'],
-                    genes=list(map(str, adata.var_names[:3])) + ['...'], n_train=adata.n_obs, n_valid=None if valid is None else valid.n_obs,
-                    seconds=round(float(hist.seconds.sum()), 1), final=hist.iloc[-1].to_dict(), model_config=asdict(model.config))
-        with atomic_path(Path(out)/'summary.json') as tmp: tmp.write_text(json.dumps(summ, indent=1, default=str))
+    facts = model_facts(adata.var_names, dataset, likelihood, arch, batch_key=batch_key, batch_categories=fitted['batch_categories'])
+    with run_folder(out) as rf:  # the history, model and summary appear together when the run ends
+        hist = fit(model, tr, va, out=out, identity={k: v for k, v in facts.items() if k != 'sadvae_version'}, **kwargs)  # its seconds column is the training time, resumed runs included
+        if embed_key:
+            embed(model, tr, adata, embed_key)
+            if valid is not None: embed(model, va, valid, embed_key)
+        if out is not None and _dist()[0] == 0:
+            save_model(model, rf.path('model'), standardizer=fitted['transform'], extra=facts)
+            summ = dict(arch=arch, dataset=dataset, likelihood=likelihood, batch_key=batch_key, batch_categories=fitted['batch_categories'],
+                        genes=list(map(str, adata.var_names[:3])) + ['...'], n_train=adata.n_obs, n_valid=None if valid is None else valid.n_obs,
+                        seconds=round(float(hist.seconds.sum()), 1), final=hist.iloc[-1].to_dict(), model_config=asdict(model.config))
+            rf.path('summary.json').write_text(json.dumps(summ, indent=1, default=str))
     return model, hist
 
 # %% ../nbs/05_training.ipynb #939ea8bb
