@@ -19,7 +19,7 @@ from .preprocess import ModelInput, Standardizer, DATASETS
 # %% auto #0
 __all__ = ['OPTION_RULES', 'LOCK_FILE', 'EVAL_CELLS', 'CellData', 'BackedCSR', 'batch_codes', 'model_input', 'backed_cells',
            'seed_everything', 'rng_state', 'set_rng_state', 'device_problem', 'pick_device', 'evaluate',
-           'save_checkpoint', 'load_checkpoint', 'check_options', 'FitConfig', 'stable_hash', 'data_digest',
+           'save_checkpoint', 'load_checkpoint', 'check_options', 'FitConfig', 'stable_hash', 'cells_digest',
            'data_fingerprint', 'TrainingError', 'Progress', 'FolderBusy', 'RunFolder', 'run_folder', 'fit',
            'plot_history', 'embed', 'model_facts', 'train_vae', 'eval_cells', 'code_version', 'save_latent',
            'load_latent', 'adata_fingerprint', 'model_key', 'cached_model', 'run_grid', 'collapse_table',
@@ -407,7 +407,7 @@ def _hash_csr(h, shape, indptr, indices, data):
         step = 1 << 24
         for p in range(0, len(part), step): h.update(np.ascontiguousarray(part[p:p+step], dtype=dt).tobytes())
 
-def data_digest(data:CellData)->str:
+def cells_digest(data:CellData)->str:
     "sha256 of everything the model reads of a data set: every value of the matrix, where it sits, and the batch codes."
     h, X = hashlib.sha256(), data.X
     if _backed(X): _hash_csr(h, X.shape, X.indptr, X._g['indices'], X._g['data'])
@@ -420,7 +420,7 @@ def data_fingerprint(data:CellData)->dict:
     "Identity of a data set: shape, stored values' sum, a sample of rows after the transform, and the digest of every value and batch code."
     X = data.X; s = float(X.sum(dtype=np.float64)) if isinstance(X, np.ndarray) else float(X.sum())  # on disk: the sum kept from the fitting pass
     x, _ = data.rows(np.linspace(0, len(data)-1, min(len(data), 16)).astype(int))
-    return dict(shape=list(X.shape), nnz=int(X.nnz) if hasattr(X, 'nnz') else None, sum=round(s, 3), sample=round(float(x.double().sum()), 4), digest=data_digest(data))
+    return dict(shape=list(X.shape), nnz=int(X.nnz) if hasattr(X, 'nnz') else None, sum=round(s, 3), sample=round(float(x.double().sum()), 4), digest=cells_digest(data))
 
 # %% ../nbs/05_training.ipynb #d2148141
 class TrainingError(RuntimeError):
@@ -877,7 +877,7 @@ def eval_cells(n_obs:int,             # cells in the validation set
     return np.sort(np.random.default_rng(seed).choice(n_obs, n, replace=False))
 
 _NOT_MATH = {'MODEL_FORMAT', 'MODEL_VERSION', 'CONFIG_FILE', 'WEIGHTS_FILE', 'ALLOWED_CLASSES', '_FIX', 'patch', 'class_path', 'import_class',
-             'read_model_meta', '_usual_permissions', 'save_model', 'load_model', 'n_params', 'count_parameters'}  # files and bookkeeping, not the models
+             'read_model_meta', '_usual_permissions', 'save_model', 'load_model', '_sha256', '_checksums', '_non_finite', 'verify_model', 'n_params', 'count_parameters'}  # files and bookkeeping, not the models
 
 # %% ../nbs/05_training.ipynb #8293f074
 def _patched(mod)->dict:
