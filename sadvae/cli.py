@@ -188,17 +188,18 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
               log=print,                 # where the stage lines go
               **kwargs,                  # `fit` options of every model (device, progress, ...)
              )->dict:                    # stage -> what it produced
-    "The study in stages, each cached: data, preprocessing check, models, evaluation, report site and PDF."
+    "The study in stages, each cached: data, preprocessing check, evaluation split, models, evaluation, report site and PDF."
     import os, time
     from sadvae.data import load_course, check_pair
     from sadvae.train import run_grid
     from sadvae.data import WRITEUP_CHOSEN
-    from sadvae.evaluate import read_grid, loss_table, chosen_model, write_results
+    from sadvae.evaluate import read_grid, loss_table, chosen_model, write_results, evaluation_split
     out, t0, done = Path(out), time.perf_counter(), {}
     def stage(name, msg): log(f"[{time.perf_counter() - t0:7.1f} s] {name}: {msg}", flush=True)
     tr, te = load_course(data); stage('data', f"{tr.n_obs:,} training and {te.n_obs:,} validation cells x {tr.n_vars:,} genes from {data}")
     chk = check_pair(tr, te); rel = max(chk['train']['x_rel_diff'], chk['test']['x_rel_diff'])
     stage('preprocessing', f"X = counts / size factors (largest relative difference {rel:.1e}); each model fits its input on the training cells")
+    split = evaluation_split(te.obs); stage('split', split['description'])  # chosen from the data; refused here, before any training, where none can be
     if grid is not None and not train_grid and not grid_of_data(grid, tr, te, epochs):
         stage('grid', f"{grid} holds models of other data (another simulator version or other files): its tables are left out"); grid = None
     if train_grid:
@@ -210,7 +211,7 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
     done['models'] = _study_models(tr, te, out/'models', chosen, epochs, stage, grid if committed else None, **kwargs)
     has_grid = grid is not None and any(Path(grid).glob('*/summary.json'))
     _seed_caches(Path(grid).parent if has_grid else None, out/'results')
-    done['results'] = write_results(grid if has_grid else None, out/'models', te, out/'results', figures=figures, chosen=chosen)
+    done['results'] = write_results(grid if has_grid else None, out/'models', te, out/'results', figures=figures, chosen=chosen, split=split)
     stage('evaluation', f"{len(done['results'])} tables and figures in {out/'results'}" + ('' if has_grid else ' (no grid: the models only)'))
     if site is not None:
         from sadvae.site import execute_report, render_site, check_site, render_pdf, pdf_pages, RUN_CHAPTERS
@@ -226,16 +227,27 @@ def run_study(data:str|Path,             # a course folder (train.h5ad, test.h5a
     return done
 
 # %% ../nbs/09_cli.ipynb #2c286394
+def _in_repo(path:str|Path)->Path|None:
+    "A file of the repository: `path` from the working folder, else beside the installed package (a clone, or an editable install); None when neither has it."
+    import sadvae
+    p = Path(path)
+    for q in (p,) if p.is_absolute() else (p, Path(sadvae.__file__).resolve().parent.parent/p):
+        if q.exists(): return q
+    return None
+
 def _run(a):
     from sadvae.data import load_course, summarize
     import pandas as pd
     data = _data_dir(a)
     if a.epochs == 0:  # the data summary only
         tr, te = load_course(data); print(pd.concat(dict(train=summarize(tr), test=summarize(te)), axis=1).to_string()); return
-    builtin = Path('results/grid') if a.data is None and Path('results/grid').exists() else None  # the committed grid is of the built-in data
+    builtin = _in_repo('results/grid') if a.data is None else None  # the committed grid is of the built-in data
     grid = Path(a.grid) if a.grid else builtin
-    cfg = Path(a.config) if not a.no_site and Path(a.config).exists() else None
-    if not a.no_site and cfg is None: print(f"no {a.config} here (run from the repository root for the report site); skipping the site")
+    cfg = None if a.no_site else _in_repo(a.config)
+    if not a.no_site and cfg is None:
+        import sadvae
+        print(f"no {a.config} here or beside the installed package ({Path(sadvae.__file__).resolve().parent}), so the report site is skipped: "
+              "it is built from the repository's notebooks; clone the repository, `pip install -e` it and rerun, or pass --config PATH/_quarto.yml")
     done = run_study(data, a.out, grid=grid, train_grid=a.train_grid, epochs=a.epochs, figures=not a.no_figures, site=cfg, pdf=not a.no_pdf,
                      committed=not a.no_committed, device=a.device, progress=False if a.quiet else None)
     print(f"results: {Path(a.out)/'results'}" + (f"\nopen {Path(done['site']).resolve()}" if 'site' in done else ''))

@@ -4,12 +4,12 @@
 
 # %% ../nbs/06_results.ipynb #3fa86fa4
 from __future__ import annotations
-import contextlib, hashlib, json, time, warnings
+import contextlib, hashlib, json, re, time, warnings
 from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
 import anndata as ad
-from .data import atomic_path, WRITEUP, WRITEUP_LOSS, WRITEUP_RECON, WRITEUP_KL, WRITEUP_CHOSEN, writeup_table
+from .data import CourseDataError, atomic_path, WRITEUP, WRITEUP_LOSS, WRITEUP_RECON, WRITEUP_KL, WRITEUP_CHOSEN, writeup_table
 from .explore import donor_split
 from .model import ARCHS, n_params
 from .preprocess import DATASETS
@@ -18,9 +18,10 @@ from .train import (cached_model, load_latent, save_latent, eval_cells, model_in
 # %% auto #0
 __all__ = ['DATASET_LABELS', 'TERMS', 'PCA_METHOD', 'HELDOUT_DONORS', 'KNN_TIE', 'RESOLUTIONS', 'with_means', 'read_grid',
            'loss_table', 'beside_writeup', 'claims', 'read_history', 'plot_training', 'read_latents', 'frame_digest',
-           'map_2d', 'plot_maps', 'chosen_model', 'pick_name', 'RepeatablePCA', 'input_pcs', 'knn_accuracy', 'knn_call',
-           'leiden_scores', 'scib_scores', 'latent_metrics', 'metrics_table', 'pca_baseline', 'quiet_scvi',
-           'scvi_baseline', 'extra_specs', 'run_extras', 'study_latents', 'verdict', 'split_table', 'write_results']
+           'map_2d', 'plot_maps', 'chosen_model', 'pick_name', 'RepeatablePCA', 'input_pcs', 'knn_accuracy',
+           'evaluation_split', 'heldout_cells', 'knn_call', 'leiden_scores', 'scib_scores', 'latent_metrics',
+           'metrics_table', 'split_options', 'pca_baseline', 'quiet_scvi', 'scvi_baseline', 'extra_specs', 'run_extras',
+           'study_latents', 'verdict', 'split_table', 'write_results']
 
 # %% ../nbs/06_results.ipynb #7dae31cb
 DATASET_LABELS = DATASETS['dataset'].to_dict()  # 'processed' -> 'Dataset 1', ...
@@ -267,17 +268,74 @@ def input_pcs(adata:ad.AnnData,     # cells to map (course layout)
     return pd.DataFrame(pcs, index=adata.obs_names)
 
 # %% ../nbs/06_results.ipynb #a8cfdb81
-HELDOUT_DONORS = ('donor3', 'donor5', 'donor7')
-
 def knn_accuracy(z:np.ndarray,          # cells x dimensions
                  labels:np.ndarray,     # cell types
                  heldout:np.ndarray,    # True for cells whose labels are predicted
                  k:int=15,              # neighbours
-                )->float:               # share of held-out cells predicted right
+                )->float:               # share of held-out cells predicted right (NaN when no cell is held out, or none is left to fit)
     "Cell-type accuracy of a kNN classifier fitted on the other cells and scored on the held-out ones."
     from sklearn.neighbors import KNeighborsClassifier
     z, labels, heldout = np.asarray(z), np.asarray(labels).astype(str), np.asarray(heldout, bool)
-    return float(KNeighborsClassifier(k).fit(z[~heldout], labels[~heldout]).score(z[heldout], labels[heldout]))
+    if heldout.all() or not heldout.any():
+        warnings.warn(f"kNN accuracy: {int(heldout.sum())} of {len(heldout)} cells held out, so nothing to predict or nothing to fit; NaN"); return np.nan
+    return float(KNeighborsClassifier(min(k, int((~heldout).sum()))).fit(z[~heldout], labels[~heldout]).score(z[heldout], labels[heldout]))
+
+
+# %% ../nbs/06_results.ipynb #3d5aebb3
+HELDOUT_DONORS = ('donor3', 'donor5', 'donor7')  # the course's held-out donors, kept wherever all three are present
+
+def _values(obs:pd.DataFrame, key:str)->pd.Series:
+    "The non-empty values of an obs column, as strings (none when the column is absent)."
+    if key not in obs: return pd.Series([], dtype=str)
+    s = obs[key].dropna().astype(str).str.strip()
+    return s[~s.isin(['', 'nan', 'None', 'NaN'])]
+
+def _natural(s:str)->list:
+    "A sort key that puts donor2 before donor10."
+    return [int(t) if t.isdigit() else t for t in re.split(r'(\d+)', s)]
+
+def _listed(v:list)->str: return v[0] if len(v) == 1 else ', '.join(v[:-1]) + f' and {v[-1]}'
+
+
+# %% ../nbs/06_results.ipynb #5c428039
+def evaluation_split(obs:pd.DataFrame,         # annotations of the evaluation cells (the course's test file)
+                     label_key:str='cell_type', # the labels the kNN classifier predicts
+                     donor_key:str='DonorNumber', # donors
+                     batch_key:str='batch',     # batches
+                     share:float=0.25,          # share of each type held out by a random split
+                     seed:int=0,                # seed of a random split
+                    )->dict:                    # kind ('donors', 'batches' or 'cells'), key, what is held out, description
+    "Which evaluation cells the kNN classifier predicts: whole donors, else the batches beside the largest, else a stratified random share."
+    types = _values(obs, label_key).value_counts()
+    if types.empty: raise CourseDataError(f"obs[{label_key!r}] holds no cell types: the evaluation predicts them, so fill it first")
+    if len(types) < 2: raise CourseDataError(f"one cell type ({types.index[0]!r}) in obs[{label_key!r}]: the evaluation needs at least two to tell apart")
+    if types.max() < 2: raise CourseDataError(f"each of the {len(types)} cell types in obs[{label_key!r}] has one cell: none can be predicted from another of its type")
+    donors, batches = sorted(_values(obs, donor_key).unique(), key=_natural), _values(obs, batch_key).value_counts()
+    if len(donors) >= 3:
+        course = set(HELDOUT_DONORS) <= set(donors); held = list(HELDOUT_DONORS) if course else donors[2::3]
+        s = dict(kind='donors', key=donor_key, heldout=held)
+        what = f"whole donors held out: the classifier is fitted on the cells of the other {len(donors) - len(held)} donors and predicts those of {_listed(held)}" + (" (the course's held-out donors)" if course else f" (every third of the {len(donors)} donors)")
+    elif len(batches) >= 2:
+        fit = sorted(batches.index[batches == batches.max()], key=_natural)[0]; held = sorted((b for b in batches.index if b != fit), key=_natural)
+        s = dict(kind='batches', key=batch_key, heldout=held, fitted_on=fit)
+        what = f"transfer between batches ({len(donors)} donor{'' if len(donors) == 1 else 's'}, too few to hold out whole donors): the classifier is fitted on batch {fit}, the largest, and predicts batch{'' if len(held) == 1 else 'es'} {_listed(held)}"
+    else:
+        s = dict(kind='cells', key=label_key, share=share, seed=seed)
+        what = f"a stratified random split (one batch, {len(donors)} donor{'' if len(donors) == 1 else 's'}): the classifier is fitted on the other cells and predicts {share:.0%} of each cell type's cells, drawn with seed {seed}"
+    n = int(heldout_cells(obs, s).sum())
+    return s | dict(description=f"{what[0].upper()}{what[1:]}, {n:,} of {len(obs):,} evaluation cells.")
+
+
+# %% ../nbs/06_results.ipynb #00bd21ef
+def heldout_cells(obs:pd.DataFrame, # annotations of the cells
+                  split:dict,       # from `evaluation_split`
+                 )->np.ndarray:     # True for the cells the kNN classifier predicts
+    "The cells an evaluation split holds out, among any cells."
+    if split['kind'] != 'cells': return obs[split['key']].astype(str).isin(split['heldout']).to_numpy() if split['key'] in obs else np.zeros(len(obs), bool)
+    labels = obs[split['key']].astype(str).to_numpy(); n = pd.Series(labels).map(pd.Series(labels).value_counts()).to_numpy()
+    rank = pd.Series(pd.util.hash_array(np.array([f"{split['seed']}/{c}" for c in obs.index], dtype=object))).groupby(labels).rank(method='first').to_numpy()
+    return rank <= np.minimum(n - 1, np.maximum(1, np.round(split['share']*n)))
+
 
 # %% ../nbs/06_results.ipynb #afd098ac
 KNN_TIE = 'too close to call'
@@ -340,12 +398,14 @@ def latent_metrics(z:pd.DataFrame,     # cells x dimensions, indexed by cell
                    label_key:str='cell_type', # cell types
                    batch_key:str='batch',     # batches
                    donor_key:str='DonorNumber', # donors
-                   heldout:tuple=HELDOUT_DONORS, # donors whose cells the kNN classifier predicts
+                   heldout:tuple=HELDOUT_DONORS, # donors whose cells the kNN classifier predicts (without `split`)
+                   split:dict|None=None, # an `evaluation_split`: the cells the kNN classifier predicts (instead of `heldout`)
                    seed:int=0,          # seed of the graph and of Leiden
                   )->pd.Series:
     "Every latent-space measure of one representation."
     o = obs.loc[z.index]; labels = o[label_key].astype(str).to_numpy()
-    out = dict(knn_accuracy=knn_accuracy(z, labels, o[donor_key].astype(str).isin(heldout).to_numpy()))
+    held = heldout_cells(o, split) if split is not None else o[donor_key].astype(str).isin(heldout).to_numpy()
+    out = dict(knn_accuracy=knn_accuracy(z, labels, held))
     out |= leiden_scores(z, labels, seed=seed)
     out |= scib_scores(z, labels, o[batch_key].astype(str).to_numpy())
     return pd.Series(out)
@@ -366,6 +426,14 @@ def metrics_table(latents:dict,  # name -> cells x dimensions (see `read_latents
         rows[n] = old.loc[hit[0]].drop('digest') if len(hit) else latent_metrics(z.loc[cells], obs, **kwargs)
         rows[n]['digest'] = key
     return pd.DataFrame(rows).T.rename_axis('model').infer_objects()
+
+# %% ../nbs/06_results.ipynb #d25f6046
+def split_options(split:dict, # from `evaluation_split`
+                 )->dict:     # `latent_metrics` options (none for the course's donors, its default)
+    "The `metrics_table` options that measure with an evaluation split."
+    if split['kind'] == 'donors' and split['key'] == 'DonorNumber' and tuple(split['heldout']) == HELDOUT_DONORS: return {}
+    return dict(split={k: v for k, v in split.items() if k != 'description'})  # the words do not change a number
+
 
 # %% ../nbs/06_results.ipynb #f5216c1d
 def _write_summary(d:Path, s:dict):
@@ -459,14 +527,20 @@ def run_extras(train:ad.AnnData,       # training cells (course layout)
                scvi:bool|None=None,    # scVI baselines (None: when scvi-tools is installed)
                verbose:bool=True,      # one line per model
                more:dict|None=None,    # further models: name -> `cached_model` options (e.g. `default_spec` of chapter 07)
+               split:dict|None=None,   # the evaluation split (default: `evaluation_split` of `valid`); its donors are the `_donors` models' held-out donors
                **kwargs,               # further `fit` options (device, progress, ...)
               )->pd.DataFrame:         # one row per model: name, state, summary
     "Train (or reuse) the extra models and baselines; each keeps the latent means of `valid`'s evaluation cells."
-    out, rows = Path(out), []
-    tr_d, va_d = donor_split(train, HELDOUT_DONORS)
+    out, rows, split = Path(out), [], split or evaluation_split(valid.obs)
+    by_donor = split['kind'] == 'donors'; tr_d, va_d = donor_split(train, split['heldout'], key=split['key']) if by_donor else (None, None)
     jobs = {}
     for n, o in (extra_specs(chosen) | (more or {})).items():
-        o = dict(epochs=epochs, seed=seed) | o; tr, va = (tr_d, va_d) if o.pop('split', None) == 'donors' else (train, valid)
+        o = dict(epochs=epochs, seed=seed) | o; donors = o.pop('split', None) == 'donors'
+        if donors and not by_donor:
+            rows.append(dict(name=n, state='skipped: fewer than 3 donors'))
+            if verbose: print(f"{n:14s} skipped: the data have fewer than 3 donors, so no donor is held out", flush=True)
+            continue
+        tr, va = (tr_d, va_d) if donors else (train, valid)
         jobs[n] = partial(cached_model, tr, va, out/n, eval_data=valid, **o, **kwargs)
     jobs |= {f'pca_{ds}': partial(pca_baseline, train, valid, out/f'pca_{ds}', ds, seed=seed) for ds in DATASETS.index}
     if scvi if scvi is not None else _has_scib():
@@ -495,19 +569,21 @@ def verdict(metrics:pd.DataFrame, # from `metrics_table` over `study_latents`
     "The study's checks: VAE against PCA, NB against scVI, batch conditioning, held-out donors."
     best, ch = f'{chosen[0]}_{chosen[1]}', chosen[1]
     def summ(n): f = Path(models)/n/'summary.json'; return json.loads(f.read_text()) if f.exists() else {}
+    def has(*names): return set(names) <= set(metrics.index)  # a check whose models are missing is left out
     g = grid.set_index(['arch', 'dataset'])
     pca_recon = {ds: summ(f'pca_{ds}').get('valid_recon', np.nan) for ds in DATASETS.index}
-    vae_recon = g.xs('256-32', level='arch').valid_recon  # the VAE with PCA's dimension and a single hidden layer
+    vae_recon = g.xs('256-32', level='arch').valid_recon if '256-32' in g.index.get_level_values('arch') else pd.Series(dtype=float)  # the VAE with PCA's dimension and a single hidden layer
     rows = [(f'Gaussian VAE [256]/32 reconstruction <= PCA-32 ({DATASET_LABELS[ds]})', f"{vae_recon[ds]:.1f} vs {pca_recon[ds]:.1f}", vae_recon[ds] <= pca_recon[ds])
-            for ds in DATASETS.index if not np.isnan(pca_recon[ds])]  # a run trains PCA of the chosen input only
+            for ds in DATASETS.index if not np.isnan(pca_recon[ds]) and ds in vae_recon]  # a run trains PCA of the chosen input only
     for k in ('knn_accuracy', 'ari'):
-        rows.append((f'{chosen[0]} on {DATASET_LABELS[ch]} beats PCA-32 on {k}', f"{metrics.loc[best, k]:.3f} vs {metrics.loc['pca_'+ch, k]:.3f}", metrics.loc[best, k] > metrics.loc['pca_'+ch, k]))
+        if has(best, 'pca_'+ch): rows.append((f'{chosen[0]} on {DATASET_LABELS[ch]} beats PCA-32 on {k}', f"{metrics.loc[best, k]:.3f} vs {metrics.loc['pca_'+ch, k]:.3f}", metrics.loc[best, k] > metrics.loc['pca_'+ch, k]))
         for m, label in (('nb', 'NB VAE [256]/32'), ('default', 'default model (128-10, NB)')):
-            if {'scvi', m} <= set(metrics.index): rows.append((f'{label} >= scVI on {k}', f"{metrics.loc[m, k]:.3f} vs {metrics.loc['scvi', k]:.3f}", metrics.loc[m, k] >= metrics.loc['scvi', k]))
-    dacc = metrics.loc['batch', 'knn_accuracy'] - metrics.loc[best, 'knn_accuracy']
-    if metrics.ilisi.notna().all():
-        rows.append(('batch conditioning raises iLISI', f"{metrics.loc[best, 'ilisi']:.3f} -> {metrics.loc['batch', 'ilisi']:.3f}", metrics.loc['batch', 'ilisi'] > metrics.loc[best, 'ilisi']))
-    rows.append(('... at a kNN accuracy loss of at most 0.02', f"{dacc:+.3f}", dacc >= -0.02))
+            if has('scvi', m): rows.append((f'{label} >= scVI on {k}', f"{metrics.loc[m, k]:.3f} vs {metrics.loc['scvi', k]:.3f}", metrics.loc[m, k] >= metrics.loc['scvi', k]))
+    if has('batch', best):
+        dacc = metrics.loc['batch', 'knn_accuracy'] - metrics.loc[best, 'knn_accuracy']
+        if 'ilisi' in metrics and metrics.ilisi.notna().all():
+            rows.append(('batch conditioning raises iLISI', f"{metrics.loc[best, 'ilisi']:.3f} -> {metrics.loc['batch', 'ilisi']:.3f}", metrics.loc['batch', 'ilisi'] > metrics.loc[best, 'ilisi']))
+        rows.append(('... at a kNN accuracy loss of at most 0.02', f"{dacc:+.3f}", dacc >= -0.02))
     return pd.DataFrame(rows, columns=['check', 'value', 'holds']).set_index('check')
 
 # %% ../nbs/06_results.ipynb #9a9e8a03
@@ -533,6 +609,7 @@ def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid table
                   figures:bool=True,   # also draw the t-SNE figures (minutes at full scale)
                   n_map:int=5000,      # cells in the maps
                   chosen:tuple|None=None, # the chosen model (default: the rule on a complete grid, else the write-up's)
+                  split:dict|None=None, # the evaluation split (default: `evaluation_split` of `valid`), written as split.json
                  )->dict:              # name -> path written
     "Rebuild every table and figure of the results chapter from stored results; metrics and maps are reused while their inputs are unchanged."
     import matplotlib; import matplotlib.pyplot as plt
@@ -552,10 +629,13 @@ def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid table
         rule = chosen_model(tabs['loss']) if len(grid) == 12 else None
         chosen = chosen or rule
         png('figure4_training', plot_training(grid_dir))
+    split = split or evaluation_split(valid.obs)
+    with atomic_path(out/'split.json') as tmp: tmp.write_text(json.dumps(split, indent=1))
+    written['split'] = out/'split.json'
     chosen = chosen or WRITEUP_CHOSEN; lat = study_latents(grid_dir if has_grid else None, models_dir)
-    metrics = metrics_table(lat, valid.obs, cache=out/'metrics.csv'); csv('metrics', metrics)
-    if has_grid and all((Path(models_dir)/n/'summary.json').exists() for n in ('nb', 'batch', 'chosen_donors', 'nb_donors', f'pca_{chosen[1]}')):
-        csv('checks', verdict(metrics, grid, models_dir, chosen)); csv('splits', split_table(models_dir, grid_dir, chosen, metrics))
+    metrics = metrics_table(lat, valid.obs, cache=out/'metrics.csv', **split_options(split)); csv('metrics', metrics)
+    if has_grid: csv('checks', verdict(metrics, grid, models_dir, chosen))  # the checks whose models are there
+    if has_grid and all((Path(models_dir)/n/'summary.json').exists() for n in ('chosen_donors', 'nb_donors')): csv('splits', split_table(models_dir, grid_dir, chosen, metrics))
     if figures:
         maps = out/'maps'  # t-SNE and PCA coordinates, reused while the representation is unchanged
         glat = read_latents(grid_dir) if has_grid else {}
@@ -568,6 +648,6 @@ def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid table
             if z is not None: two[f"{pick_name(m, rule)}: {m[0]}, {DATASET_LABELS[m[1]]}"] = map_2d(z, n=n_map, cache=maps)
         if two:
             ev = valid[eval_cells(valid.n_obs)].copy(); xm = map_2d(input_pcs(ev, chosen[1], cache=maps), n=n_map, cache=maps)
-            for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure7_chosen_tsne_{c}', plot_maps(two, valid.obs, c, ncols=len(two), size=5))
-            for c in ('cell_type', 'batch', 'Site', 'DonorNumber'): png(f'figure8_input_tsne_{c}', plot_maps({c: xm}, valid.obs, c, ncols=1, size=5))
+            for c in [c for c in ('cell_type', 'batch', 'Site', 'DonorNumber') if not _values(valid.obs, c).empty]:  # an empty column (no sites or donors) has nothing to colour
+                png(f'figure7_chosen_tsne_{c}', plot_maps(two, valid.obs, c, ncols=len(two), size=5)); png(f'figure8_input_tsne_{c}', plot_maps({c: xm}, valid.obs, c, ncols=1, size=5))
     return written
