@@ -19,9 +19,9 @@ from .train import (cached_model, load_latent, save_latent, eval_cells, model_in
 __all__ = ['DATASET_LABELS', 'TERMS', 'PCA_METHOD', 'HELDOUT_DONORS', 'KNN_TIE', 'RESOLUTIONS', 'with_means', 'read_grid',
            'loss_table', 'beside_writeup', 'claims', 'read_history', 'plot_training', 'read_latents', 'frame_digest',
            'map_2d', 'plot_maps', 'chosen_model', 'pick_name', 'RepeatablePCA', 'input_pcs', 'knn_accuracy',
-           'evaluation_split', 'heldout_cells', 'knn_call', 'leiden_scores', 'scib_scores', 'latent_metrics',
-           'metrics_table', 'split_options', 'pca_baseline', 'quiet_scvi', 'scvi_baseline', 'extra_specs', 'run_extras',
-           'study_latents', 'verdict', 'split_table', 'write_results']
+           'evaluation_split', 'heldout_cells', 'knn_call', 'leiden_scores', 'scib_scores', 'exact_coordinates',
+           'latent_metrics', 'metrics_table', 'split_options', 'pca_baseline', 'quiet_scvi', 'scvi_baseline',
+           'extra_specs', 'run_extras', 'study_latents', 'verdict', 'split_table', 'write_results']
 
 # %% ../nbs/06_results.ipynb #7dae31cb
 DATASET_LABELS = DATASETS['dataset'].to_dict()  # 'processed' -> 'Dataset 1', ...
@@ -392,6 +392,13 @@ def scib_scores(z:np.ndarray,       # cells x dimensions
     return dict(silhouette_label=float(sm.silhouette_label(z, labels)), silhouette_batch=float(sm.silhouette_batch(z, labels, batch)),
                 ilisi=float(sm.ilisi_knn(nn, batch)), clisi=float(sm.clisi_knn(nn, labels)), graph_connectivity=float(sm.graph_connectivity(nn, labels)))
 
+# %% ../nbs/06_results.ipynb #65306cb2
+def exact_coordinates(z:pd.DataFrame, # cells x dimensions
+                     )->pd.DataFrame: # the same on a grid where squared distances by matrix products are exact
+    "Round coordinates so that every squared Euclidean distance between cells is computed exactly, whatever the BLAS."
+    bits = (52 - int(np.ceil(np.log2(max(z.shape[1], 2))))) // 2 - 1  # each product of two coordinates, and d of them summed, stay below 2**52
+    return pd.DataFrame(_grid(np.asarray(z, np.float64), bits).astype(np.float32), index=z.index, columns=z.columns)
+
 # %% ../nbs/06_results.ipynb #b6180857
 def latent_metrics(z:pd.DataFrame,     # cells x dimensions, indexed by cell
                    obs:pd.DataFrame,   # annotations of (at least) those cells
@@ -403,7 +410,7 @@ def latent_metrics(z:pd.DataFrame,     # cells x dimensions, indexed by cell
                    seed:int=0,          # seed of the graph and of Leiden
                   )->pd.Series:
     "Every latent-space measure of one representation."
-    o = obs.loc[z.index]; labels = o[label_key].astype(str).to_numpy()
+    o = obs.loc[z.index]; labels = o[label_key].astype(str).to_numpy(); z = exact_coordinates(z)
     held = heldout_cells(o, split) if split is not None else o[donor_key].astype(str).isin(heldout).to_numpy()
     out = dict(knn_accuracy=knn_accuracy(z, labels, held))
     out |= leiden_scores(z, labels, seed=seed)
