@@ -112,8 +112,10 @@ def plot_training(path:str|Path,         # a grid folder
                 ax.plot(h.epoch, h[f'train_{k}'], '-', color=f'C{i}', label=f'{arch} train')
                 ax.plot(h.epoch, h[f'valid_{k}'], '--', color=f'C{i}', label=f'{arch} validation')
         for ax, lab in zip(axs[r], ('negative ELBO', 'reconstruction', 'KL divergence')):
-            ax.set(title=f'{DATASET_LABELS[ds]} ({ds}): {lab}', xlabel='epoch', ylabel=f'{lab} per cell')
-    axs[0, -1].legend(fontsize=7, ncol=2); fig.tight_layout(); return fig
+            ax.set(title=f'{DATASET_LABELS[ds]} ({ds}): {lab}', xlabel='epoch', ylabel=f'{lab} per cell (log scale)', yscale='log')  # the first epochs lie orders of magnitude above the rest
+    h_, l_ = axs[0, 0].get_legend_handles_labels()
+    fig.legend(h_, l_, loc='lower center', ncol=len(archs), fontsize=8, frameon=False)  # one legend for every panel, below them
+    fig.tight_layout(rect=(0, 0.06, 1, 1)); return fig
 
 # %% ../nbs/06_results.ipynb #3a104e7f
 def read_latents(path:str|Path,       # a folder of model folders, each with latent.npz
@@ -646,6 +648,7 @@ def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid table
     if figures:
         maps = out/'maps'  # t-SNE and PCA coordinates, reused while the representation is unchanged
         glat = read_latents(grid_dir) if has_grid else {}
+        glat = dict(sorted(glat.items(), key=lambda kv: [(a, list(DATASET_LABELS).index(d)) for a in ARCHS for d in DATASET_LABELS].index(tuple(kv[0].removesuffix('_mse').rsplit('_', 1))) if tuple(kv[0].removesuffix('_mse').rsplit('_', 1)) in [(a, d) for a in ARCHS for d in DATASET_LABELS] else 99))  # architectures in the write-up's order, Datasets 1, 2, 3 within each
         if glat:
             png('figure5_latents_tsne', plot_maps({n.removesuffix('_mse'): map_2d(z, n=n_map, cache=maps) for n, z in glat.items()}, valid.obs, title='Latent means (t-SNE) by cell type'))
             png('figure6_counts_pca', plot_maps({n: map_2d(z, 'pca', n=n_map, cache=maps) for n, z in glat.items() if n.endswith('_counts_mse')}, valid.obs, axis='PC', title='Dataset 2 latent means (PCA)'))
