@@ -8,9 +8,9 @@ import ast, copy, html, inspect, itertools, json, re, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MODULES', 'CSS', 'NOISE', 'RUN_CHAPTERS', 'LAST_CHAPTERS', 'PDF_SKIP', 'site_pages', 'report_notebook', 'render_page',
-           'api_markdown', 'render_site', 'page_noise', 'check_site', 'execute_report', 'chromium', 'render_pdf',
-           'pdf_pages', 'browser_check']
+__all__ = ['MODULES', 'CSS', 'NOISE', 'OUTPUT_ONLY', 'REPO_PATH', 'LONG_FLOAT', 'RUN_CHAPTERS', 'LAST_CHAPTERS', 'PDF_SKIP',
+           'site_pages', 'report_notebook', 'render_page', 'api_markdown', 'render_site', 'page_noise', 'check_site',
+           'execute_report', 'chromium', 'render_pdf', 'pdf_pages', 'browser_check']
 
 # %% ../nbs/08_site.ipynb #62658862
 def _entries(items, root):
@@ -169,12 +169,18 @@ def render_site(out:str|Path,                 # the site folder (created)
 
 # %% ../nbs/08_site.ipynb #a1b2c3d2
 NOISE = {'object repr': r'<[\w.]+ object at 0x|^[A-Z]\w*\((?:\n|\s*\(|\w+=)|\{\'cls\': ',
+         'tensor repr': r'\b(?:tensor|array)\(\[?[-+\d.]|dtype=(?:torch|np|numpy)\.\w+',
+         'structure repr': r"\{'[^'\n]{1,60}': |[\[{(,]\s*[A-Z][A-Za-z]+\((?!\))",  # a dict written out, or objects in a list, tuple or dict
          'pandas footer': r'\bdtype: \w+|^Name: \w+', 'log line': r'\b(?:INFO|WARNING|DEBUG)\b',
-         'warning': r'\w*Warning\b', 'trainer': r'\bTrainer\b|GPU available|TPU available',
+         'warning': r'\w*Warning\b', 'error text': r'Traceback \(most recent call last\)|\b[A-Z]\w*(?:Error|Exception): ',
+         'skipped line': r'^\s*[Ss]kipped:', 'trainer': r'\bTrainer\b|GPU available|TPU available',
          'machine path': r'(?:/work|/home|/root|/tmp|/usr|/opt)/[\w.-]+|site-packages|\.venv/',
          'bare tuple': r'^\((?:[^()\n]|\([^()\n]*\))*,(?:[^()\n]|\([^()\n]*\))*\)$', 'epoch log': r'^epoch \d+/\d+',
          'test-scale line': r'^(?:cached|trained)\s+[\d-]+\s+\w+: validation loss', 'cut short': r'\w(?:\.\.\.|…)(?=\s*(?:</td>|$))',
          'broken glyph': '\ufffd'}
+OUTPUT_ONLY = ('object repr', 'structure repr', 'bare tuple', 'epoch log', 'test-scale line')  # shapes that prose may take in words
+REPO_PATH = r'(?<![\w/.:~-])(?:\.\./[\w./-]*|(?:results|bench|nbs|sadvae|shared|test_output|\.ci)/[\w.-][\w./-]*)'  # a bare `results/` may be a run's own folder
+LONG_FLOAT = r'(?<![\w.])[-+]?\d+\.0*[1-9]\d{4,}(?![\d.])'  # five significant decimals or more
 
 def _shown(frag:str)->tuple[str, str]:
     "(output text, prose text) of an HTML page: no source code, maths or inline code."
@@ -194,18 +200,54 @@ def _literal(text:str)->bool:
     try: return isinstance(ast.literal_eval(text), (list, tuple, dict, set))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError): return False
 
+
+# %% ../nbs/08_site.ipynb #79ad5868
+def _words(frag:str)->str:
+    "The text of a page's sentences, inline code included: no code listings, maths, outputs, tables or links out."
+    frag = re.sub(r'<details class="code">.*?</details>|<div class="sourceCode".*?</pre></div>|<math.*?</math>|<div class="output[^"]*"[^>]*>.*?</div>'
+                  r'|<pre.*?</pre>|<table.*?</table>|<a href="https?:[^"]*"[^>]*>.*?</a>', ' ', frag, flags=re.S)
+    return html.unescape(re.sub(r'<[^>]+>', ' ', frag))
+
+
+# %% ../nbs/08_site.ipynb #a5d52737
+def _cells(row:str)->list[str]:
+    "The text of each cell of a table row."
+    return [html.unescape(re.sub(r'<[^>]+>', '', m[2])).strip() for m in re.finditer(r'<t([hd])[^>]*>(.*?)</t\1>', row, re.S)]
+
+def _row_numbers(frag:str)->list[str]:
+    "The first labels of each table whose first column is pandas' own row numbers, 0 to N-1 under an empty header."
+    found, rows = [], lambda part: [cs[0] for r in re.findall(r'<tr[^>]*>(.*?)</tr>', part, re.S) if (cs := _cells(r))]
+    for t in re.findall(r'<table.*?</table>', frag, re.S):
+        head, body = re.search(r'<thead>(.*?)</thead>', t, re.S), re.search(r'<tbody>(.*?)</tbody>', t, re.S)
+        if not (head and body) or any(rows(head[1])): continue  # a named index (its name in a second header row) is fine
+        first = rows(body[1])
+        if first and first == [str(i) for i in range(len(first))]: found.append(' '.join(first[:5]))
+    return found
+
+def _booleans(frag:str)->list[str]:
+    "Table rows and lines of printed output that show a bare True or False."
+    frag = re.sub(r'<details class="code">.*?</details>|<div class="sourceCode".*?</pre></div>', ' ', frag, flags=re.S)
+    rows = [' | '.join(_cells(r)) for r in re.findall(r'<tr[^>]*>(.*?)</tr>', frag, re.S) if re.search(r'<td[^>]*>\s*(?:True|False)\s*</td>', r)]
+    printed = [html.unescape(re.sub(r'<[^>]+>', '', o)) for o in re.findall(r'<div class="output[^"]*"[^>]*>\s*<pre>(.*?)</pre>', frag, re.S)]
+    return rows + [l.strip() for o in printed for l in o.splitlines() if re.search(r'(?<![\w\'"])(?:True|False)(?![\w\'"])', l)]
+
+
 # %% ../nbs/08_site.ipynb #a1b2c3d3
 def page_noise(frag:str, # a page's HTML (or its <main> part)
               )->list[str]: # 'kind: text' for each piece of noise found, empty when the page is clean
     "What a page shows that is program output for an operator, not report for a reader."
-    outs, prose = _shown(frag); text = html.unescape(re.sub(r'<(?!/td>)[^>]+>', ' ', prose))
+    outs, prose = _shown(frag); text = html.unescape(re.sub(r'<(?!/td>)[^>]+>', ' ', prose)); words = _words(frag)
     found = [f'{k}: {m[0].strip()[:60]}' for k, p in NOISE.items() for src in (outs, text) for m in re.finditer(p, src, re.M)
-             if not (k in ('bare tuple', 'object repr', 'epoch log', 'test-scale line') and src is text)]
+             if not (k in OUTPUT_ONLY and src is text)]
+    found += [f'repository path: {m[0]}' for src in (outs, words) for m in re.finditer(REPO_PATH, src)]
+    found += [f'unrounded number: {m[0]}' for m in re.finditer(LONG_FLOAT, words)]
     hanging = re.findall(r'<p>((?:(?!</p>).){0,2000}):</p>\s*(?:</div>\s*)?(?=<p>(?!\s*\[shown\])|<h\d|</main>|$|<div id="[^"]*" class="cell markdown")', prose, re.S)  # a colon before nothing: the next thing is the notebook's own prose, not an output, table, list or formula
     ledger = re.findall(r'<th[^>]*>\s*(digest|code|version)\s*</th>', frag)  # a cache's bookkeeping shown as a table column
     bare = [o for o in _outputs(frag) if _literal(o)]
     return (found + [f'hanging colon: {h.strip()[-60:]}:' for h in hanging] + [f'bookkeeping column: {k}' for k in ledger]
-            + [f'bare structure: {" ".join(o.split())[:60]}' for o in bare])
+            + [f'bare structure: {" ".join(o.split())[:60]}' for o in bare] + [f'row numbers: {r}' for r in _row_numbers(frag)]
+            + [f'boolean: {r[:60]}' for r in _booleans(frag)])
+
 
 # %% ../nbs/08_site.ipynb #d6d567a8
 def check_site(site:str|Path, # a folder written by `render_site`
