@@ -648,7 +648,8 @@ def write_results(grid_dir:str|Path|None, # the grid folder (None: no grid table
     if figures:
         maps = out/'maps'  # t-SNE and PCA coordinates, reused while the representation is unchanged
         glat = read_latents(grid_dir) if has_grid else {}
-        glat = dict(sorted(glat.items(), key=lambda kv: [(a, list(DATASET_LABELS).index(d)) for a in ARCHS for d in DATASET_LABELS].index(tuple(kv[0].removesuffix('_mse').rsplit('_', 1))) if tuple(kv[0].removesuffix('_mse').rsplit('_', 1)) in [(a, d) for a in ARCHS for d in DATASET_LABELS] else 99))  # architectures in the write-up's order, Datasets 1, 2, 3 within each
+        order = [(a, d) for a in ARCHS for d in DATASET_LABELS]  # architectures in the write-up's order, Datasets 1, 2, 3 within each
+        glat = dict(sorted(glat.items(), key=lambda kv: order.index(k) if (k := tuple(kv[0].removesuffix('_mse').rsplit('_', 1))) in order else len(order)))
         if glat:
             png('figure5_latents_tsne', plot_maps({n.removesuffix('_mse'): map_2d(z, n=n_map, cache=maps) for n, z in glat.items()}, valid.obs, title='Latent means (t-SNE) by cell type'))
             png('figure6_counts_pca', plot_maps({n: map_2d(z, 'pca', n=n_map, cache=maps) for n, z in glat.items() if n.endswith('_counts_mse')}, valid.obs, axis='PC', title='Dataset 2 latent means (PCA)'))
