@@ -368,7 +368,7 @@ def model_name(n:str, # a model's folder name: '256-32_pearson', 'nb', 'batch', 
     a, d = n.split('_')[:2]; *h, z = a.split('-')
     return f"[{', '.join(h)}]/{z} on {DATASET_LABELS[d]}"
 
-# %% ../nbs/06b_real_cells.ipynb #1d28f27a
+# %% ../nbs/06b_real_cells.ipynb #97c9ca64
 def _figures(out:Path, grid, pick, train)->dict:
     "Figures 4-8 on real cells, as PNGs under out/figures (maps cached under out/maps)."
     import matplotlib.pyplot as plt
@@ -380,8 +380,8 @@ def _figures(out:Path, grid, pick, train)->dict:
     figs = {'figure4_training': plot_seed_training(out, grid),
             'figure5_latents_tsne': plot_lineage_maps({name(n): tsne(lat[n]) for n in grid_names}, obs),
             'figure6_counts_pca': plot_lineage_maps({name(n): map_2d(lat[n], 'pca', n=None, cache=maps) for n in grid_names if n.endswith('_counts')}, obs, axis='PC'),
-            **{f'figure7_pick_tsne_{c}': plot_lineage_maps({f'{name(best)}, {c}': tsne(lat[best])}, obs, c, ncols=1, size=5) for c in ('cell_type', 'batch')},
-            **{f'figure8_input_tsne_{c}': plot_lineage_maps({f'input ({DATASET_LABELS[pick[1]]}), {c}': tsne(xin)}, obs, c, ncols=1, size=5) for c in ('cell_type', 'batch')}}
+            **{f'figure7_pick_tsne_{c}': plot_lineage_maps({f"{name(best)}, by {c.replace('_', ' ')}": tsne(lat[best])}, obs, c, ncols=1, size=5) for c in ('cell_type', 'batch')},
+            **{f'figure8_input_tsne_{c}': plot_lineage_maps({f"input ({DATASET_LABELS[pick[1]]}), by {c.replace('_', ' ')}": tsne(xin)}, obs, c, ncols=1, size=5) for c in ('cell_type', 'batch')}}
     (out/'figures').mkdir(parents=True, exist_ok=True); paths = {}
     for n, f in figs.items():
         with atomic_path(out/'figures'/f'{n}.png') as tmp: f.savefig(tmp, dpi=110, bbox_inches='tight', format='png')
