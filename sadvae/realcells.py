@@ -142,7 +142,7 @@ def latent_scores(z:pd.DataFrame,   # cells x dimensions
     return dict(knn_accuracy=knn_accuracy(z.to_numpy(), labels, heldout), ari=ls['ari'], nmi=ls['nmi'],
                 **scib_scores(z.to_numpy(), labels, o['batch'].astype(str).to_numpy()))
 
-# %% ../nbs/06b_real_cells.ipynb #f8854738
+# %% ../nbs/06b_real_cells.ipynb #4d5429bf
 def seed_metrics(out:str|Path,      # study folder
                  obs:pd.DataFrame,  # annotations of the cells
                  split=transfer_split, # obs -> mask of the cells to predict
@@ -150,7 +150,7 @@ def seed_metrics(out:str|Path,      # study folder
                  seeds:list|None=None, # which seeds (default: every seed with a complete grid)
                 )->pd.DataFrame:    # one row per model and seed
     "The latent measures of every model of every seed with a complete grid."
-    old = pd.read_csv(cache) if cache is not None and Path(cache).exists() else pd.DataFrame(columns=['digest'])
+    old = pd.read_csv(cache, float_precision='round_trip') if cache is not None and Path(cache).exists() else pd.DataFrame(columns=['digest'])
     rows = []
     for s in sorted(seed_grid(out).seed.unique()) if seeds is None else seeds:
         for n, z in seed_latents(out, s).items():
