@@ -224,7 +224,7 @@ class RepeatablePCA:
 
     def fit(self, X:np.ndarray): # cells x features
         "Fit the mean and the principal axes of the rows of `X`."
-        from .data import _orthonormal
+        from sadvae.data import _orthonormal
         X = np.asarray(X, np.float64); self.mean_ = X.mean(0); Xc = X - self.mean_
         k = min(self.n_components, *X.shape); m = min(k + self.n_oversamples, *X.shape)
         B = _orthonormal(np.random.default_rng(self.seed).standard_normal((m, X.shape[1])))
